@@ -1,0 +1,156 @@
+package dev.tutti.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tutti.HubConfig;
+import dev.tutti.OverflowPolicy;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of the auto-configured Tutti hub. Defaults equal those of
+ * {@link HubConfig}.
+ */
+@ConfigurationProperties("tutti")
+public class TuttiProperties {
+
+	/**
+	 * URL path of the auto-configured hub's WebSocket endpoint.
+	 */
+	private String path = "/ws";
+
+	/**
+	 * Origins allowed to open WebSocket connections, such as "https://example.com". Empty
+	 * allows only the page's own origin; "*" allows every origin.
+	 */
+	private List<String> allowedOrigins = new ArrayList<>();
+
+	/**
+	 * Origin patterns allowed to open WebSocket connections, such as
+	 * "https://*.example.com".
+	 */
+	private List<String> allowedOriginPatterns = new ArrayList<>();
+
+	/**
+	 * Time one write to a session may take before the session is closed.
+	 */
+	private Duration writeTimeout = HubConfig.DEFAULT_WRITE_TIMEOUT;
+
+	/**
+	 * Time a session may stay silent (no pong or other frame) before it is closed.
+	 */
+	private Duration pongTimeout = HubConfig.DEFAULT_PONG_TIMEOUT;
+
+	/**
+	 * Interval between pings to each session. Must be shorter than the pong timeout.
+	 */
+	private Duration pingPeriod = HubConfig.DEFAULT_PING_PERIOD;
+
+	/**
+	 * Largest inbound message accepted; larger ones close the session with 1009. Does not
+	 * change the container's per-connection buffers: messages arrive in parts and are
+	 * reassembled.
+	 */
+	private DataSize maxMessageSize = DataSize.ofBytes(HubConfig.DEFAULT_MAX_MESSAGE_SIZE);
+
+	/**
+	 * Number of messages a session's outbound buffer holds before the overflow policy
+	 * applies.
+	 */
+	private int outboundBufferSize = HubConfig.DEFAULT_OUTBOUND_BUFFER_SIZE;
+
+	/**
+	 * What happens when a session's outbound buffer is full.
+	 */
+	private OverflowPolicy overflowPolicy = HubConfig.DEFAULT_OVERFLOW_POLICY;
+
+	/**
+	 * Whether a session's messages may be handled concurrently on worker threads instead
+	 * of one at a time.
+	 */
+	private boolean concurrentMessageHandling;
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public List<String> getAllowedOrigins() {
+		return this.allowedOrigins;
+	}
+
+	public void setAllowedOrigins(List<String> allowedOrigins) {
+		this.allowedOrigins = allowedOrigins;
+	}
+
+	public List<String> getAllowedOriginPatterns() {
+		return this.allowedOriginPatterns;
+	}
+
+	public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+		this.allowedOriginPatterns = allowedOriginPatterns;
+	}
+
+	public Duration getWriteTimeout() {
+		return this.writeTimeout;
+	}
+
+	public void setWriteTimeout(Duration writeTimeout) {
+		this.writeTimeout = writeTimeout;
+	}
+
+	public Duration getPongTimeout() {
+		return this.pongTimeout;
+	}
+
+	public void setPongTimeout(Duration pongTimeout) {
+		this.pongTimeout = pongTimeout;
+	}
+
+	public Duration getPingPeriod() {
+		return this.pingPeriod;
+	}
+
+	public void setPingPeriod(Duration pingPeriod) {
+		this.pingPeriod = pingPeriod;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public int getOutboundBufferSize() {
+		return this.outboundBufferSize;
+	}
+
+	public void setOutboundBufferSize(int outboundBufferSize) {
+		this.outboundBufferSize = outboundBufferSize;
+	}
+
+	public OverflowPolicy getOverflowPolicy() {
+		return this.overflowPolicy;
+	}
+
+	public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+		this.overflowPolicy = overflowPolicy;
+	}
+
+	public boolean isConcurrentMessageHandling() {
+		return this.concurrentMessageHandling;
+	}
+
+	public void setConcurrentMessageHandling(boolean concurrentMessageHandling) {
+		this.concurrentMessageHandling = concurrentMessageHandling;
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.tutti.spring.websocket;
+
+import java.util.Objects;
+
+import dev.tutti.Hub;
+import dev.tutti.HubClosedException;
+import dev.tutti.transport.ConnectionListener;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+
+/**
+ * A Spring {@link WebSocketHandler} that hands every connection to a {@link Hub}.
+ * Receives partial messages, so the container's per-connection buffers stay small while
+ * the hub reassembles messages up to its maximum size. Sends through the Jakarta
+ * WebSocket asynchronous API.
+ * <p>
+ * Register it together with a {@link TuttiHandshakeInterceptor} for the same hub.
+ * Thread-safe.
+ */
+public class TuttiWebSocketHandler implements WebSocketHandler {
+
+	private static final String LISTENER_ATTRIBUTE = TuttiWebSocketHandler.class.getName() + ".listener";
+
+	private final Hub hub;
+
+	/**
+	 * Create a handler for the given hub.
+	 * @param hub the hub that owns the sessions
+	 */
+	public TuttiWebSocketHandler(Hub hub) {
+		this.hub = Objects.requireNonNull(hub, "hub");
+	}
+
+	/**
+	 * Return the hub this handler serves.
+	 * @return the hub
+	 */
+	public Hub getHub() {
+		return this.hub;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		jakarta.websocket.Session nativeSession = (session instanceof NativeWebSocketSession nativeAware)
+				? nativeAware.getNativeSession(jakarta.websocket.Session.class) : null;
+		if (nativeSession == null) {
+			session.close(CloseStatus.SERVER_ERROR.withReason("Tutti needs a Jakarta WebSocket container"));
+			return;
+		}
+		JakartaConnection connection = new JakartaConnection(session, nativeSession, this.hub.config().writeTimeout());
+		try {
+			ConnectionListener listener = this.hub.open(connection);
+			session.getAttributes().put(LISTENER_ATTRIBUTE, listener);
+		}
+		catch (HubClosedException ex) {
+			session.close(new CloseStatus(ex.getCloseStatus().code(), "Hub is closed"));
+		}
+	}
+
+	@Override
+	public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
+		ConnectionListener listener = listener(session);
+		if (listener == null) {
+			return;
+		}
+		if (message instanceof TextMessage text) {
+			listener.onText(text.getPayload(), text.isLast());
+		}
+		else if (message instanceof BinaryMessage binary) {
+			listener.onBinary(binary.getPayload(), binary.isLast());
+		}
+		else if (message instanceof PongMessage pong) {
+			listener.onPong(pong.getPayload());
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		ConnectionListener listener = listener(session);
+		if (listener != null) {
+			listener.onError(exception);
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) {
+		ConnectionListener listener = listener(session);
+		if (listener != null) {
+			String reason = closeStatus.getReason();
+			listener.onClosed(closeStatus.getCode(), (reason != null) ? reason : "");
+		}
+	}
+
+	/**
+	 * Return {@code true}: messages arrive in parts no larger than the container's
+	 * buffers and the hub reassembles them.
+	 */
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
+	private static @Nullable ConnectionListener listener(WebSocketSession session) {
+		return (ConnectionListener) session.getAttributes().get(LISTENER_ATTRIBUTE);
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.tutti;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One scheduler thread per hub that, on each tick, pings the sessions whose ping period
+ * has passed and closes those whose pong or write timed out. Started with the first
+ * session.
+ * <p>
+ * A tick is a quarter of the shortest of ping period, pong timeout and write timeout,
+ * between 10 ms and 1 s, so timeouts are enforced within that much of their value.
+ */
+final class Heartbeat {
+
+	private static final System.Logger logger = System.getLogger(Heartbeat.class.getName());
+
+	private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final Hub hub;
+
+	private final long pingPeriodNanos;
+
+	private final long pongTimeoutNanos;
+
+	private final long tickNanos;
+
+	private @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	private boolean stopped;
+
+	Heartbeat(Hub hub) {
+		HubConfig config = hub.config();
+		this.hub = hub;
+		this.pingPeriodNanos = config.pingPeriod().toNanos();
+		this.pongTimeoutNanos = config.pongTimeout().toNanos();
+		long shortest = Math.min(this.pingPeriodNanos,
+				Math.min(this.pongTimeoutNanos, config.writeTimeout().toNanos()));
+		this.tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shortest / 4));
+	}
+
+	synchronized void start() {
+		if (this.scheduler != null || this.stopped) {
+			return;
+		}
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+				daemonThreads("tutti-" + this.hub.config().name() + "-heartbeat-"));
+		scheduler.setRemoveOnCancelPolicy(true);
+		scheduler.scheduleWithFixedDelay(this::tick, this.tickNanos, this.tickNanos, TimeUnit.NANOSECONDS);
+		this.scheduler = scheduler;
+	}
+
+	synchronized void stop() {
+		this.stopped = true;
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+	}
+
+	private void tick() {
+		long now = System.nanoTime();
+		for (DefaultSession session : this.hub.registeredSessions()) {
+			try {
+				session.heartbeat(now, this.pingPeriodNanos, this.pongTimeoutNanos);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Heartbeat of " + session + " failed", ex);
+			}
+		}
+	}
+
+	static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

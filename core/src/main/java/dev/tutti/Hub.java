@@ -1,0 +1,541 @@
+package dev.tutti;
+
+import java.lang.System.Logger.Level;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.tutti.transport.Connection;
+import dev.tutti.transport.ConnectionListener;
+
+/**
+ * A WebSocket hub: owns every session of an endpoint, calls the application's handlers on
+ * connect, message, disconnect and error, and broadcasts.
+ *
+ * <pre class="code">
+ * Hub hub = Hub.create();
+ * hub.onMessage((session, text) -&gt; hub.broadcast(text));
+ * </pre>
+ * <p>
+ * Thread-safe. Handlers may be registered at any time; each has a no-op default except
+ * {@link #onError(ErrorHandler)}, whose default logs. Handlers run on the container's
+ * threads (inbound messages of one session one at a time, unless
+ * {@link HubConfig#concurrentMessageHandling()} is on) or on the hub's worker threads, so
+ * they should not block for long. A handler that throws is reported to the error handler
+ * and never affects other sessions.
+ * <p>
+ * Ordering guarantees: a session is registered (visible in {@link #sessions()} and to
+ * broadcasts) before the connect handler runs and before any of its messages is handled;
+ * the disconnect handler runs exactly once per session, after the session left the
+ * registry and after its connect handler returned. A connection that arrives while or
+ * after the hub closes is refused and never registered.
+ * <p>
+ * Broadcasts never block and never wait for I/O: the message is encoded once and offered
+ * to each recipient's bounded outbound buffer (see {@link Session}).
+ */
+public final class Hub implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(Hub.class.getName());
+
+	private static final ErrorHandler LOGGING_ERROR_HANDLER = (session, error) -> {
+		Level level = (error instanceof BufferFullException || error instanceof ConnectionLostException) ? Level.DEBUG
+				: Level.WARNING;
+		if (logger.isLoggable(level)) {
+			logger.log(level, "Error in " + session + ": " + error.getMessage(), error);
+		}
+	};
+
+	private final HubConfig config;
+
+	private final Map<String, DefaultSession> sessions = new ConcurrentHashMap<>();
+
+	private final ReadWriteLock lifecycleLock = new ReentrantReadWriteLock();
+
+	private volatile boolean closed;
+
+	private final Heartbeat heartbeat;
+
+	private final ExecutorService worker;
+
+	private volatile HandshakeHandler handshakeHandler = (request) -> HandshakeResult.accept();
+
+	private volatile SessionHandler connectHandler = (session) -> {
+	};
+
+	private volatile CloseHandler disconnectHandler = (session, status) -> {
+	};
+
+	private volatile CloseHandler closeHandler = (session, status) -> {
+	};
+
+	private volatile MessageHandler<String> messageHandler = (session, text) -> {
+	};
+
+	private volatile MessageHandler<byte[]> binaryMessageHandler = (session, data) -> {
+	};
+
+	private volatile MessageHandler<String> sentMessageHandler = (session, text) -> {
+	};
+
+	private volatile MessageHandler<byte[]> sentBinaryMessageHandler = (session, data) -> {
+	};
+
+	private volatile SessionHandler pongHandler = (session) -> {
+	};
+
+	private volatile ErrorHandler errorHandler = LOGGING_ERROR_HANDLER;
+
+	private Hub(HubConfig config) {
+		this.config = config;
+		this.worker = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				Heartbeat.daemonThreads("tutti-" + config.name() + "-worker-"));
+		this.heartbeat = new Heartbeat(this);
+	}
+
+	/**
+	 * Create a hub with the default settings.
+	 * @return a new open hub
+	 */
+	public static Hub create() {
+		return create(HubConfig.defaults());
+	}
+
+	/**
+	 * Create a hub.
+	 * @param config the settings
+	 * @return a new open hub
+	 */
+	public static Hub create(HubConfig config) {
+		return new Hub(Objects.requireNonNull(config, "config"));
+	}
+
+	/**
+	 * Return the hub's settings.
+	 * @return the settings
+	 */
+	public HubConfig config() {
+		return this.config;
+	}
+
+	// Handlers
+
+	/**
+	 * Set the handler that decides whether a handshake may proceed and seeds the new
+	 * session's attributes. Default: accept every handshake.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onHandshake(HandshakeHandler handler) {
+		this.handshakeHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called when a session has connected. The session is already
+	 * registered.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onConnect(SessionHandler handler) {
+		this.connectHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called once when a session has ended, for any reason, with the
+	 * status it closed with: the peer's, the application's, or one of the hub's such as
+	 * {@link CloseStatus#PONG_TIMEOUT}. The session has already left the registry.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onDisconnect(CloseHandler handler) {
+		this.disconnectHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called when the peer sends a close frame, with its code and reason.
+	 * Runs before the disconnect handler.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onClose(CloseHandler handler) {
+		this.closeHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler of inbound text messages.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onMessage(MessageHandler<String> handler) {
+		this.messageHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler of inbound binary messages.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onBinaryMessage(MessageHandler<byte[]> handler) {
+		this.binaryMessageHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called after a text message was written to a session. Runs on the
+	 * thread that completed the write; keep it short.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onSentMessage(MessageHandler<String> handler) {
+		this.sentMessageHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called after a binary message was written to a session.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onSentBinaryMessage(MessageHandler<byte[]> handler) {
+		this.sentBinaryMessageHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called when a session answers a ping.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onPong(SessionHandler handler) {
+		this.pongHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler of session errors: exceptions thrown by other handlers, transport
+	 * errors, lost connections, dropped messages and oversize messages. Normal closes
+	 * (1000, 1001) are not errors. Default: log.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onError(ErrorHandler handler) {
+		this.errorHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	// Broadcasts
+
+	/**
+	 * Broadcast a text message to every session.
+	 * @param text the message
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcast(String text) {
+		return fanOut(Outbound.text(text, 0, null), this.sessions.values(), (session) -> true);
+	}
+
+	/**
+	 * Broadcast a text message to the sessions the filter accepts. The filter runs on the
+	 * calling thread once per session.
+	 * @param text the message
+	 * @param filter selects the recipients
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcast(String text, Predicate<? super Session> filter) {
+		return fanOut(Outbound.text(text, 0, null), this.sessions.values(), filter);
+	}
+
+	/**
+	 * Broadcast a text message to every session but one.
+	 * @param text the message
+	 * @param except the session that does not receive it
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastOthers(String text, Session except) {
+		return fanOut(Outbound.text(text, 0, null), this.sessions.values(), (session) -> session != except);
+	}
+
+	/**
+	 * Broadcast a text message to the given sessions of this hub.
+	 * @param text the message
+	 * @param recipients the recipients; sessions of other hubs are skipped
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastTo(String text, Collection<? extends Session> recipients) {
+		return fanOut(Outbound.text(text, 0, null), recipients, (session) -> true);
+	}
+
+	/**
+	 * Broadcast a binary message to every session. The array is copied once.
+	 * @param data the message
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastBinary(byte[] data) {
+		return fanOut(Outbound.binary(data, 0, null), this.sessions.values(), (session) -> true);
+	}
+
+	/**
+	 * Broadcast a binary message to the sessions the filter accepts.
+	 * @param data the message
+	 * @param filter selects the recipients
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastBinary(byte[] data, Predicate<? super Session> filter) {
+		return fanOut(Outbound.binary(data, 0, null), this.sessions.values(), filter);
+	}
+
+	/**
+	 * Broadcast a binary message to every session but one.
+	 * @param data the message
+	 * @param except the session that does not receive it
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastBinaryOthers(byte[] data, Session except) {
+		return fanOut(Outbound.binary(data, 0, null), this.sessions.values(), (session) -> session != except);
+	}
+
+	/**
+	 * Broadcast a binary message to the given sessions of this hub.
+	 * @param data the message
+	 * @param recipients the recipients; sessions of other hubs are skipped
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastBinaryTo(byte[] data, Collection<? extends Session> recipients) {
+		return fanOut(Outbound.binary(data, 0, null), recipients, (session) -> true);
+	}
+
+	// Registry and lifecycle
+
+	/**
+	 * Return a snapshot of the open sessions.
+	 * @return the sessions, in no particular order
+	 */
+	public List<Session> sessions() {
+		return List.copyOf(this.sessions.values());
+	}
+
+	/**
+	 * Return the number of open sessions.
+	 * @return the number of sessions
+	 */
+	public int size() {
+		return this.sessions.size();
+	}
+
+	/**
+	 * Close the hub: refuse new connections and close every session with
+	 * {@link CloseStatus#GOING_AWAY} once its queued messages are written. Idempotent.
+	 */
+	@Override
+	public void close() {
+		close(CloseStatus.GOING_AWAY);
+	}
+
+	/**
+	 * Close the hub and every session with the given status. Idempotent. When this method
+	 * returns, {@link #size()} is 0 and every disconnect handler has run.
+	 * @param status the close status sent to every session
+	 */
+	public void close(CloseStatus status) {
+		this.lifecycleLock.writeLock().lock();
+		try {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+		}
+		finally {
+			this.lifecycleLock.writeLock().unlock();
+		}
+		this.sessions.values().forEach((session) -> session.close(status));
+		this.heartbeat.stop();
+	}
+
+	/**
+	 * Whether the hub is closed.
+	 * @return {@code true} once {@link #close()} was called
+	 */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	// Transport SPI
+
+	/**
+	 * Run the handshake handler for a handshake request. Called by transports before the
+	 * upgrade.
+	 * @param request the request
+	 * @return the handler's result; a rejection with 503 if the hub is closed, with 500
+	 * if the handler throws
+	 */
+	public HandshakeResult handshake(HandshakeRequest request) {
+		if (this.closed) {
+			return HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed");
+		}
+		try {
+			return Objects.requireNonNull(this.handshakeHandler.handle(request), "HandshakeHandler returned null");
+		}
+		catch (Exception ex) {
+			logger.log(Level.WARNING, "Handshake handler of hub '" + this.config.name() + "' failed", ex);
+			return HandshakeResult.reject(500, "Handshake failed");
+		}
+	}
+
+	/**
+	 * Register a new connection as a session and run the connect handler. Called by
+	 * transports once the connection is open.
+	 * @param connection the connection
+	 * @return the listener the transport reports the connection's events to
+	 * @throws HubClosedException if the hub is closed; the transport must then close the
+	 * connection with the exception's close status
+	 */
+	public ConnectionListener open(Connection connection) {
+		DefaultSession session = new DefaultSession(this, connection);
+		this.lifecycleLock.readLock().lock();
+		try {
+			if (this.closed) {
+				throw new HubClosedException(this.config.name());
+			}
+			this.sessions.put(session.id(), session);
+		}
+		finally {
+			this.lifecycleLock.readLock().unlock();
+		}
+		this.heartbeat.start();
+		invoke(session, () -> this.connectHandler.handle(session));
+		session.connected();
+		return session;
+	}
+
+	// Internals used by sessions
+
+	void unregister(DefaultSession session) {
+		this.sessions.remove(session.id(), session);
+	}
+
+	Collection<DefaultSession> registeredSessions() {
+		return this.sessions.values();
+	}
+
+	void dispatchText(DefaultSession session, String text) {
+		if (this.config.concurrentMessageHandling()) {
+			runOnWorker(() -> invoke(session, () -> this.messageHandler.handle(session, text)),
+					() -> invoke(session, () -> this.messageHandler.handle(session, text)));
+		}
+		else {
+			invoke(session, () -> this.messageHandler.handle(session, text));
+		}
+	}
+
+	void dispatchBinary(DefaultSession session, byte[] data) {
+		if (this.config.concurrentMessageHandling()) {
+			runOnWorker(() -> invoke(session, () -> this.binaryMessageHandler.handle(session, data)),
+					() -> invoke(session, () -> this.binaryMessageHandler.handle(session, data)));
+		}
+		else {
+			invoke(session, () -> this.binaryMessageHandler.handle(session, data));
+		}
+	}
+
+	void fireSent(DefaultSession session, Outbound message) {
+		if (message.isBinary()) {
+			invoke(session, () -> this.sentBinaryMessageHandler.handle(session, message.bytes()));
+		}
+		else {
+			invoke(session, () -> this.sentMessageHandler.handle(session, message.text()));
+		}
+	}
+
+	void firePong(DefaultSession session) {
+		invoke(session, () -> this.pongHandler.handle(session));
+	}
+
+	void fireClose(DefaultSession session, CloseStatus status) {
+		invoke(session, () -> this.closeHandler.handle(session, status));
+	}
+
+	void fireDisconnect(DefaultSession session, CloseStatus status) {
+		invoke(session, () -> this.disconnectHandler.handle(session, status));
+	}
+
+	void fireError(DefaultSession session, Throwable error) {
+		try {
+			this.errorHandler.handle(session, error);
+		}
+		catch (Throwable ex) {
+			logger.log(Level.WARNING, "Error handler of hub '" + this.config.name() + "' failed", ex);
+		}
+	}
+
+	void runOnWorker(Runnable task, Runnable ifRejected) {
+		try {
+			this.worker.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			ifRejected.run();
+		}
+	}
+
+	void logDebug(Supplier<String> message) {
+		logger.log(Level.DEBUG, message);
+	}
+
+	private BroadcastResult fanOut(Outbound message, Iterable<? extends Session> recipients,
+			Predicate<? super Session> filter) {
+		if (this.closed) {
+			throw new HubClosedException(this.config.name());
+		}
+		int offered = 0;
+		int dropped = 0;
+		for (Session recipient : recipients) {
+			if (recipient instanceof DefaultSession session && session.hub() == this && filter.test(session)) {
+				SessionWriter.Offer offer = session.offer(message);
+				if (offer != SessionWriter.Offer.CLOSED) {
+					offered++;
+					dropped += offer.dropped();
+				}
+			}
+		}
+		return new BroadcastResult(offered, dropped);
+	}
+
+	private void invoke(DefaultSession session, Callback callback) {
+		try {
+			callback.run();
+		}
+		catch (Throwable ex) {
+			fireError(session, ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Callback {
+
+		void run() throws Exception;
+
+	}
+
+}

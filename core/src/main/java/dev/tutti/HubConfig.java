@@ -1,0 +1,296 @@
+package dev.tutti;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of a {@link Hub}. Every default lives here; integrations such as the Spring
+ * Boot properties map onto this builder.
+ * <p>
+ * Immutable and thread-safe. Create one with {@link #builder()} or take the
+ * {@link #defaults()}.
+ */
+public final class HubConfig {
+
+	/** Default name of a hub, used in log and exception messages. */
+	public static final String DEFAULT_NAME = "tutti";
+
+	/** Default time a write may take before its session is closed. */
+	public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Default time without a pong or other inbound frame before a session is closed. */
+	public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(60);
+
+	/** Default interval between pings; 9/10 of the pong timeout, as in melody. */
+	public static final Duration DEFAULT_PING_PERIOD = Duration.ofSeconds(54);
+
+	/** Default largest inbound message, in bytes: 64 KiB. */
+	public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
+
+	/** Default capacity of a session's outbound buffer, in messages. */
+	public static final int DEFAULT_OUTBOUND_BUFFER_SIZE = 256;
+
+	/** Default overflow policy. */
+	public static final OverflowPolicy DEFAULT_OVERFLOW_POLICY = OverflowPolicy.DROP_NEWEST;
+
+	private static final HubConfig DEFAULTS = builder().build();
+
+	private final String name;
+
+	private final Duration writeTimeout;
+
+	private final Duration pongTimeout;
+
+	private final Duration pingPeriod;
+
+	private final int maxMessageSize;
+
+	private final int outboundBufferSize;
+
+	private final OverflowPolicy overflowPolicy;
+
+	private final boolean concurrentMessageHandling;
+
+	private HubConfig(Builder builder) {
+		this.name = builder.name;
+		this.writeTimeout = builder.writeTimeout;
+		this.pongTimeout = builder.pongTimeout;
+		this.pingPeriod = builder.pingPeriod;
+		this.maxMessageSize = builder.maxMessageSize;
+		this.outboundBufferSize = builder.outboundBufferSize;
+		this.overflowPolicy = builder.overflowPolicy;
+		this.concurrentMessageHandling = builder.concurrentMessageHandling;
+	}
+
+	/**
+	 * Return the default settings.
+	 * @return the defaults
+	 */
+	public static HubConfig defaults() {
+		return DEFAULTS;
+	}
+
+	/**
+	 * Start a builder seeded with the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return the hub's name, used in log and exception messages.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Return how long one write may take before the session is closed with
+	 * {@link CloseStatus#WRITE_TIMEOUT}.
+	 * @return the write timeout
+	 */
+	public Duration writeTimeout() {
+		return this.writeTimeout;
+	}
+
+	/**
+	 * Return how long a session may stay silent (no pong, no other frame) before it is
+	 * closed with {@link CloseStatus#PONG_TIMEOUT}.
+	 * @return the pong timeout
+	 */
+	public Duration pongTimeout() {
+		return this.pongTimeout;
+	}
+
+	/**
+	 * Return the interval between pings to each session.
+	 * @return the ping period
+	 */
+	public Duration pingPeriod() {
+		return this.pingPeriod;
+	}
+
+	/**
+	 * Return the largest inbound message accepted, in bytes (UTF-8 bytes for text).
+	 * @return the maximum message size
+	 */
+	public int maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/**
+	 * Return how many messages a session's outbound buffer holds.
+	 * @return the buffer capacity
+	 */
+	public int outboundBufferSize() {
+		return this.outboundBufferSize;
+	}
+
+	/**
+	 * Return what happens when a session's outbound buffer is full.
+	 * @return the overflow policy
+	 */
+	public OverflowPolicy overflowPolicy() {
+		return this.overflowPolicy;
+	}
+
+	/**
+	 * Whether a session's messages may be handled concurrently on worker threads instead
+	 * of one at a time on the container's read thread.
+	 * @return {@code true} if concurrent message handling is on
+	 */
+	public boolean concurrentMessageHandling() {
+		return this.concurrentMessageHandling;
+	}
+
+	@Override
+	public String toString() {
+		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s]"
+			.formatted(this.name, this.writeTimeout, this.pongTimeout, this.pingPeriod, this.maxMessageSize,
+					this.outboundBufferSize, this.overflowPolicy, this.concurrentMessageHandling);
+	}
+
+	/**
+	 * Builder of a {@link HubConfig}, seeded with the defaults. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private String name = DEFAULT_NAME;
+
+		private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+
+		private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
+
+		private Duration pingPeriod = DEFAULT_PING_PERIOD;
+
+		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private int outboundBufferSize = DEFAULT_OUTBOUND_BUFFER_SIZE;
+
+		private OverflowPolicy overflowPolicy = DEFAULT_OVERFLOW_POLICY;
+
+		private boolean concurrentMessageHandling;
+
+		private Builder() {
+		}
+
+		/**
+		 * Set the hub's name.
+		 * @param name a non-empty name
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = Objects.requireNonNull(name, "name");
+			return this;
+		}
+
+		/**
+		 * Set how long one write may take before the session is closed.
+		 * @param writeTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder writeTimeout(Duration writeTimeout) {
+			this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
+			return this;
+		}
+
+		/**
+		 * Set how long a session may stay silent before it is closed.
+		 * @param pongTimeout a positive duration, longer than the ping period
+		 * @return this builder
+		 */
+		public Builder pongTimeout(Duration pongTimeout) {
+			this.pongTimeout = Objects.requireNonNull(pongTimeout, "pongTimeout");
+			return this;
+		}
+
+		/**
+		 * Set the interval between pings.
+		 * @param pingPeriod a positive duration, shorter than the pong timeout
+		 * @return this builder
+		 */
+		public Builder pingPeriod(Duration pingPeriod) {
+			this.pingPeriod = Objects.requireNonNull(pingPeriod, "pingPeriod");
+			return this;
+		}
+
+		/**
+		 * Set the largest inbound message accepted, in bytes.
+		 * @param maxMessageSize a positive number of bytes
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(int maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * Set how many messages a session's outbound buffer holds.
+		 * @param outboundBufferSize a positive number of messages
+		 * @return this builder
+		 */
+		public Builder outboundBufferSize(int outboundBufferSize) {
+			this.outboundBufferSize = outboundBufferSize;
+			return this;
+		}
+
+		/**
+		 * Set what happens when a session's outbound buffer is full.
+		 * @param overflowPolicy the policy
+		 * @return this builder
+		 */
+		public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+			this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+			return this;
+		}
+
+		/**
+		 * Set whether a session's messages may be handled concurrently on worker threads.
+		 * @param concurrentMessageHandling {@code true} to handle concurrently
+		 * @return this builder
+		 */
+		public Builder concurrentMessageHandling(boolean concurrentMessageHandling) {
+			this.concurrentMessageHandling = concurrentMessageHandling;
+			return this;
+		}
+
+		/**
+		 * Check the settings and build the configuration.
+		 * @return the configuration
+		 * @throws InvalidConfigException if a setting is out of range
+		 */
+		public HubConfig build() {
+			if (this.name.isBlank()) {
+				throw new InvalidConfigException("name", this.name, "must not be blank");
+			}
+			requirePositive("writeTimeout", this.writeTimeout);
+			requirePositive("pongTimeout", this.pongTimeout);
+			requirePositive("pingPeriod", this.pingPeriod);
+			if (this.pingPeriod.compareTo(this.pongTimeout) >= 0) {
+				throw new InvalidConfigException("pingPeriod", this.pingPeriod,
+						"must be shorter than pongTimeout (" + this.pongTimeout + ")");
+			}
+			requirePositive("maxMessageSize", this.maxMessageSize);
+			requirePositive("outboundBufferSize", this.outboundBufferSize);
+			return new HubConfig(this);
+		}
+
+		private static void requirePositive(String setting, @Nullable Duration value) {
+			if (value == null || value.isNegative() || value.isZero()) {
+				throw new InvalidConfigException(setting, value, "must be positive");
+			}
+		}
+
+		private static void requirePositive(String setting, int value) {
+			if (value <= 0) {
+				throw new InvalidConfigException(setting, value, "must be positive");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,264 @@
+package dev.tutti;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tutti.transport.Connection;
+import dev.tutti.transport.SendCallback;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The outbound side of one session: a bounded queue drained by at most one asynchronous
+ * send at a time.
+ * <p>
+ * Offering takes a short lock that is never held across I/O and never waits. The thread
+ * that finds the writer idle starts draining; afterwards each send's completion callback
+ * sends the next message. A send that completes on the calling thread hands the loop back
+ * instead of recursing, so a long queue never deepens the stack.
+ */
+final class SessionWriter implements SendCallback {
+
+	/** What became of an offered message. */
+	enum Offer {
+
+		/** Queued. */
+		QUEUED,
+
+		/** Queued after evicting the oldest queued message. */
+		QUEUED_EVICTED,
+
+		/** Dropped by the overflow policy. */
+		DROPPED,
+
+		/** Refused: the session is closed. */
+		CLOSED;
+
+		boolean queued() {
+			return this == QUEUED || this == QUEUED_EVICTED;
+		}
+
+		int dropped() {
+			return (this == QUEUED_EVICTED || this == DROPPED) ? 1 : 0;
+		}
+
+	}
+
+	private final DefaultSession session;
+
+	private final Connection connection;
+
+	private final int capacity;
+
+	private final OverflowPolicy policy;
+
+	private final long writeTimeoutNanos;
+
+	private @Nullable ArrayDeque<Outbound> queue;
+
+	private boolean draining;
+
+	private boolean pingPending;
+
+	private @Nullable CloseStatus closeAfterFlush;
+
+	private boolean released;
+
+	private volatile @Nullable Outbound inFlight;
+
+	private final AtomicInteger handoff = new AtomicInteger();
+
+	private volatile long deadline;
+
+	SessionWriter(DefaultSession session, Connection connection, HubConfig config) {
+		this.session = session;
+		this.connection = connection;
+		this.capacity = config.outboundBufferSize();
+		this.policy = config.overflowPolicy();
+		this.writeTimeoutNanos = config.writeTimeout().toNanos();
+	}
+
+	Offer offer(Outbound message) {
+		Outbound evicted = null;
+		boolean start = false;
+		Offer offer;
+		synchronized (this) {
+			if (this.released || this.closeAfterFlush != null) {
+				return Offer.CLOSED;
+			}
+			ArrayDeque<Outbound> queue = this.queue;
+			if (queue == null) {
+				queue = new ArrayDeque<>();
+				this.queue = queue;
+			}
+			if (queue.size() < this.capacity) {
+				queue.add(message);
+				offer = Offer.QUEUED;
+			}
+			else if (this.policy == OverflowPolicy.DROP_OLDEST) {
+				evicted = queue.poll();
+				queue.add(message);
+				offer = Offer.QUEUED_EVICTED;
+			}
+			else {
+				offer = Offer.DROPPED;
+			}
+			if (offer.queued() && !this.draining) {
+				this.draining = true;
+				start = true;
+			}
+		}
+		if (offer != Offer.QUEUED) {
+			overflowed((evicted != null) ? evicted : message);
+		}
+		if (start) {
+			drain();
+		}
+		return offer;
+	}
+
+	void requestPing() {
+		synchronized (this) {
+			if (this.released || this.closeAfterFlush != null) {
+				return;
+			}
+			this.pingPending = true;
+			if (this.draining) {
+				return;
+			}
+			this.draining = true;
+		}
+		drain();
+	}
+
+	/**
+	 * Refuse further messages and send a close frame once the queued messages are
+	 * written.
+	 */
+	void closeAfterFlush(CloseStatus status) {
+		synchronized (this) {
+			if (this.released || this.closeAfterFlush != null) {
+				return;
+			}
+			this.closeAfterFlush = status;
+			if (this.draining) {
+				return;
+			}
+			this.draining = true;
+		}
+		drain();
+	}
+
+	/**
+	 * Refuse further messages and fail the queued ones.
+	 */
+	void release(Throwable reason) {
+		List<Outbound> pending;
+		synchronized (this) {
+			if (this.released) {
+				return;
+			}
+			this.released = true;
+			pending = (this.queue != null) ? List.copyOf(this.queue) : List.of();
+			this.queue = null;
+		}
+		pending.forEach((message) -> message.fail(reason));
+	}
+
+	boolean writeTimedOut(long now) {
+		long deadline = this.deadline;
+		return deadline != 0 && now - deadline > 0;
+	}
+
+	synchronized int queued() {
+		return (this.queue != null) ? this.queue.size() : 0;
+	}
+
+	private void overflowed(Outbound dropped) {
+		BufferFullException ex = new BufferFullException(this.session.id(), this.capacity, this.policy);
+		dropped.fail(ex);
+		this.session.overflowed(ex);
+	}
+
+	private void drain() {
+		while (true) {
+			Outbound next = null;
+			CloseStatus close = null;
+			synchronized (this) {
+				if (this.released) {
+					this.draining = false;
+					return;
+				}
+				if (this.pingPending) {
+					this.pingPending = false;
+				}
+				else if (this.queue != null && !this.queue.isEmpty()) {
+					next = this.queue.poll();
+				}
+				else if (this.closeAfterFlush != null) {
+					close = this.closeAfterFlush;
+					this.released = true;
+					this.queue = null;
+					this.draining = false;
+				}
+				else {
+					this.draining = false;
+					return;
+				}
+				this.inFlight = next;
+			}
+			if (close != null) {
+				this.session.closeTransport(close);
+				return;
+			}
+			long timeout = (next != null && next.timeoutNanos > 0) ? next.timeoutNanos : this.writeTimeoutNanos;
+			long deadline = System.nanoTime() + timeout;
+			this.deadline = (deadline != 0) ? deadline : 1;
+			this.handoff.set(0);
+			send(next);
+			if (this.handoff.incrementAndGet() != 2) {
+				return;
+			}
+		}
+	}
+
+	private void send(@Nullable Outbound message) {
+		try {
+			if (message == null) {
+				this.session.runOnWorker(() -> this.connection.sendPing(ByteBuffer.allocate(0), this),
+						() -> completed(null));
+			}
+			else if (message.isBinary()) {
+				this.connection.sendBinary(message.newBuffer(), this);
+			}
+			else {
+				this.connection.sendText(message.text(), this);
+			}
+		}
+		catch (RuntimeException ex) {
+			completed(ex);
+		}
+	}
+
+	@Override
+	public void completed(@Nullable Throwable failure) {
+		Outbound done = this.inFlight;
+		this.inFlight = null;
+		this.deadline = 0;
+		if (failure != null) {
+			if (done != null) {
+				done.fail(failure);
+			}
+			this.session.writeFailed(failure);
+		}
+		else if (done != null) {
+			done.succeed();
+			this.session.sent(done);
+		}
+		if (this.handoff.incrementAndGet() == 2) {
+			drain();
+		}
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.tutti.transport;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One WebSocket connection as the hub sees it. A transport adapter implements this over
+ * its container's connection object and passes it to
+ * {@link dev.tutti.Hub#open(Connection)}.
+ * <p>
+ * The hub never has more than one {@code sendText}/{@code sendBinary}/{@code sendPing} in
+ * flight per connection: it calls the next one only after the previous callback ran.
+ * Implementations must be thread-safe for that pattern (calls may come from different
+ * threads).
+ */
+public interface Connection {
+
+	/**
+	 * Send a whole text message without blocking on I/O.
+	 * @param text the message
+	 * @param callback notified exactly once when the frame is written or has failed; it
+	 * may run on the calling thread before this method returns
+	 */
+	void sendText(String text, SendCallback callback);
+
+	/**
+	 * Send a whole binary message without blocking on I/O.
+	 * @param data the message; the buffer is not shared with other connections
+	 * @param callback notified exactly once when the frame is written or has failed
+	 */
+	void sendBinary(ByteBuffer data, SendCallback callback);
+
+	/**
+	 * Send a ping. The hub calls this from its worker threads, never from a container
+	 * thread, so implementations whose container only offers a blocking ping may block
+	 * for at most the write timeout.
+	 * @param data the ping payload (at most 125 bytes)
+	 * @param callback notified exactly once when the ping is written or has failed
+	 */
+	void sendPing(ByteBuffer data, SendCallback callback);
+
+	/**
+	 * Send a close frame with the given status and close the connection. May block for at
+	 * most the write timeout; the hub calls it from its worker threads. Once the
+	 * connection is closed the transport reports it through
+	 * {@link ConnectionListener#onClosed}.
+	 * @param code the close code
+	 * @param reason the close reason (at most 123 bytes of UTF-8)
+	 */
+	void close(int code, String reason);
+
+	/**
+	 * Return the address of the peer.
+	 * @return the remote address, or {@code null} if the transport does not know it
+	 */
+	@Nullable InetSocketAddress remoteAddress();
+
+	/**
+	 * Return the local address the connection was accepted on.
+	 * @return the local address, or {@code null} if the transport does not know it
+	 */
+	@Nullable InetSocketAddress localAddress();
+
+	/**
+	 * Return the authenticated user of the handshake request.
+	 * @return the principal, or {@code null} if the request was not authenticated
+	 */
+	@Nullable Principal principal();
+
+	/**
+	 * Return the URI of the handshake request, including its query string.
+	 * @return the handshake URI
+	 */
+	URI uri();
+
+	/**
+	 * Return the headers of the handshake request.
+	 * @return an unmodifiable map of header names to values
+	 */
+	Map<String, List<String>> headers();
+
+	/**
+	 * Return the attributes collected during the handshake, including those seeded by the
+	 * hub's handshake handler. The hub copies them into the session's attributes.
+	 * @return the handshake attributes
+	 */
+	Map<String, Object> handshakeAttributes();
+
+}
