@@ -1,0 +1,7 @@
+/**
+ * A chat web application built on the Tutti starter.
+ */
+@NullMarked
+package dev.tutti.sample.chat;
+
+import org.jspecify.annotations.NullMarked;
