@@ -56,6 +56,8 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	private volatile long lastPing;
 
+	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+
 	private @Nullable StringBuilder textParts;
 
 	private byte @Nullable [] binaryParts;
@@ -113,6 +115,43 @@ final class DefaultSession implements Session, ConnectionListener {
 	}
 
 	@Override
+	public boolean writeJson(Object value) {
+		return write(this.hub.requireCodec().encode(value));
+	}
+
+	@Override
+	public boolean join(String room) {
+		if (isClosed()) {
+			throw new SessionClosedException(this.id);
+		}
+		if (!this.hub.rooms.join(room, this)) {
+			return false;
+		}
+		this.rooms.add(room);
+		if (isClosed()) {
+			leave(room);
+			throw new SessionClosedException(this.id);
+		}
+		this.hub.fireJoin(this, room);
+		return true;
+	}
+
+	@Override
+	public boolean leave(String room) {
+		if (!this.hub.rooms.leave(room, this)) {
+			return false;
+		}
+		this.rooms.remove(room);
+		this.hub.fireLeave(this, room);
+		return true;
+	}
+
+	@Override
+	public Set<String> rooms() {
+		return Set.copyOf(this.rooms);
+	}
+
+	@Override
 	public void close() {
 		close(CloseStatus.NORMAL);
 	}
@@ -121,6 +160,9 @@ final class DefaultSession implements Session, ConnectionListener {
 	public void close(CloseStatus status) {
 		if (this.closed.compareAndSet(false, true)) {
 			this.writer.closeAfterFlush(status);
+			if (!this.writer.isReleased()) {
+				this.hub.flushingSessions().add(this);
+			}
 			disconnect(status);
 		}
 	}
@@ -198,12 +240,16 @@ final class DefaultSession implements Session, ConnectionListener {
 		if (isClosed()) {
 			return;
 		}
-		int size = this.inboundSize + Utf8.length(part, this.maxMessageSize - this.inboundSize);
+		StringBuilder parts = this.textParts;
+		// A surrogate pair split between parts takes 4 bytes, not 3 for each half
+		int splitPair = (parts != null && parts.length() > 0
+				&& Character.isHighSurrogate(parts.charAt(parts.length() - 1)) && !part.isEmpty()
+				&& Character.isLowSurrogate(part.charAt(0))) ? 2 : 0;
+		int size = this.inboundSize + Utf8.length(part, this.maxMessageSize - this.inboundSize + splitPair) - splitPair;
 		if (size > this.maxMessageSize) {
 			tooBig();
 			return;
 		}
-		StringBuilder parts = this.textParts;
 		if (last) {
 			String message = (parts != null) ? parts.append(part).toString() : part;
 			this.textParts = null;
@@ -267,6 +313,8 @@ final class DefaultSession implements Session, ConnectionListener {
 	@Override
 	public void onClosed(int code, String reason) {
 		if (!this.closed.compareAndSet(false, true)) {
+			// Closed by this side: the messages a flush still holds can no longer be sent
+			this.writer.release(new SessionClosedException(this.id));
 			return;
 		}
 		CloseStatus status = (code >= 1000 && code <= 4999) ? new CloseStatus(code, reason)
@@ -327,6 +375,22 @@ final class DefaultSession implements Session, ConnectionListener {
 		}
 	}
 
+	/**
+	 * Check a closed session that flushes its queue before the close frame: once a write
+	 * times out, fail the rest of the queue and close the connection.
+	 * @return whether the flush is over
+	 */
+	boolean flushDone(long now) {
+		if (this.writer.isReleased()) {
+			return true;
+		}
+		if (this.writer.writeTimedOut(now) && this.writer.release(new SessionClosedException(this.id))) {
+			closeTransport(CloseStatus.WRITE_TIMEOUT);
+			return true;
+		}
+		return false;
+	}
+
 	void closeTransport(CloseStatus status) {
 		Runnable close = () -> {
 			try {
@@ -347,8 +411,16 @@ final class DefaultSession implements Session, ConnectionListener {
 		this.hub.fireSent(this, message);
 	}
 
-	void writeFailed(Throwable failure) {
-		if (!isClosed()) {
+	/**
+	 * Close after a failed send. A transport that gave up because the write took too long
+	 * (such as a blocking ping bounded by the write timeout) closes with
+	 * {@link CloseStatus#WRITE_TIMEOUT}, like the heartbeat would have.
+	 */
+	void writeFailed(Throwable failure, boolean timedOut) {
+		if (timedOut) {
+			abort(CloseStatus.WRITE_TIMEOUT);
+		}
+		else if (!isClosed()) {
 			this.hub.fireError(this, failure);
 			abort(CloseStatus.SERVER_ERROR.withReason("Write failed"));
 		}
@@ -390,6 +462,7 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	private void disconnect(CloseStatus status) {
 		this.hub.unregister(this);
+		this.rooms.forEach(this::leave);
 		this.disconnectStatus = status;
 		if (this.lifecycle.getAndSet(DISCONNECTED) == OPEN) {
 			this.hub.fireDisconnect(this, status);

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One scheduler thread per hub that, on each tick, pings the sessions whose ping period
- * has passed and closes those whose pong or write timed out. Started with the first
- * session.
+ * has passed and closes those whose pong or write timed out, including closed sessions
+ * still flushing their queue before the close frame. Started with the first session; once
+ * stopped it runs on until no closed session is flushing.
  * <p>
  * A tick is a quarter of the shortest of ping period, pong timeout and write timeout,
  * between 10 ms and 1 s, so timeouts are enforced within that much of their value.
@@ -34,7 +35,7 @@ final class Heartbeat {
 
 	private @Nullable ScheduledThreadPoolExecutor scheduler;
 
-	private boolean stopped;
+	private volatile boolean stopped;
 
 	Heartbeat(Hub hub) {
 		HubConfig config = hub.config();
@@ -59,7 +60,7 @@ final class Heartbeat {
 
 	synchronized void stop() {
 		this.stopped = true;
-		if (this.scheduler != null) {
+		if (this.scheduler != null && this.hub.flushingSessions().isEmpty()) {
 			this.scheduler.shutdownNow();
 		}
 	}
@@ -73,6 +74,19 @@ final class Heartbeat {
 			catch (RuntimeException ex) {
 				logger.log(Level.WARNING, "Heartbeat of " + session + " failed", ex);
 			}
+		}
+		for (DefaultSession session : this.hub.flushingSessions()) {
+			try {
+				if (session.flushDone(now)) {
+					this.hub.flushingSessions().remove(session);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Heartbeat of closed " + session + " failed", ex);
+			}
+		}
+		if (this.stopped) {
+			stop();
 		}
 	}
 

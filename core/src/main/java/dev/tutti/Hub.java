@@ -5,10 +5,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.ConnectionListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket hub: owns every session of an endpoint, calls the application's handlers on
@@ -56,9 +58,19 @@ public final class Hub implements AutoCloseable {
 		}
 	};
 
+	/**
+	 * Threads that send pings and close frames (the container may block on those) and run
+	 * concurrent message handlers. Idle threads end after 30 seconds.
+	 */
+	private static final int WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
 	private final HubConfig config;
 
 	private final Map<String, DefaultSession> sessions = new ConcurrentHashMap<>();
+
+	final RoomIndex rooms = new RoomIndex();
+
+	private final Set<DefaultSession> flushing = ConcurrentHashMap.newKeySet();
 
 	private final ReadWriteLock lifecycleLock = new ReentrantReadWriteLock();
 
@@ -96,10 +108,22 @@ public final class Hub implements AutoCloseable {
 
 	private volatile ErrorHandler errorHandler = LOGGING_ERROR_HANDLER;
 
+	private volatile RoomHandler joinHandler = (session, room) -> {
+	};
+
+	private volatile RoomHandler leaveHandler = (session, room) -> {
+	};
+
+	private volatile @Nullable Codec codec;
+
+	private @Nullable TypedDispatch typedDispatch;
+
 	private Hub(HubConfig config) {
 		this.config = config;
-		this.worker = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				Heartbeat.daemonThreads("tutti-" + config.name() + "-worker-"));
+		ThreadPoolExecutor worker = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), Heartbeat.daemonThreads("tutti-" + config.name() + "-worker-"));
+		worker.allowCoreThreadTimeOut(true);
+		this.worker = worker;
 		this.heartbeat = new Heartbeat(this);
 	}
 
@@ -180,9 +204,85 @@ public final class Hub implements AutoCloseable {
 	 * @param handler the handler
 	 * @return this hub
 	 */
-	public Hub onMessage(MessageHandler<String> handler) {
+	public synchronized Hub onMessage(MessageHandler<String> handler) {
 		this.messageHandler = Objects.requireNonNull(handler, "handler");
+		this.typedDispatch = null;
 		return this;
+	}
+
+	/**
+	 * Handle every inbound text message as a value of one type, decoded with the hub's
+	 * {@link #codec(Codec) codec}. Replaces the text message handler. A message that
+	 * cannot be decoded goes to the error handler as a {@link MessageDecodingException};
+	 * the session stays open.
+	 * @param <T> the message type
+	 * @param type the class to decode to
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public synchronized <T> Hub onMessage(Class<T> type, MessageHandler<? super T> handler) {
+		typedDispatch().registerSingle(Objects.requireNonNull(type, "type"),
+				Objects.requireNonNull(handler, "handler"));
+		return this;
+	}
+
+	/**
+	 * Handle the inbound text messages whose type property (see
+	 * {@link HubConfig#messageTypeProperty()}, {@code type} by default) equals the given
+	 * name as values of the given class, decoded with the hub's {@link #codec(Codec)
+	 * codec}. Register one handler per message type; together they replace the text
+	 * message handler. A malformed message, one without the type property or one of an
+	 * unknown type goes to the error handler as a {@link MessageDecodingException}; the
+	 * session stays open.
+	 * @param <T> the message type
+	 * @param typeName the value of the type property, such as {@code chat}
+	 * @param type the class to decode to
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public synchronized <T> Hub onMessage(String typeName, Class<T> type, MessageHandler<? super T> handler) {
+		typedDispatch().register(Objects.requireNonNull(typeName, "typeName"), Objects.requireNonNull(type, "type"),
+				Objects.requireNonNull(handler, "handler"));
+		return this;
+	}
+
+	/**
+	 * Set the handler called when a session joins a room it was not in.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onJoin(RoomHandler handler) {
+		this.joinHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the handler called when a session leaves a room, including when it disconnects.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onLeave(RoomHandler handler) {
+		this.leaveHandler = Objects.requireNonNull(handler, "handler");
+		return this;
+	}
+
+	/**
+	 * Set the codec used by {@link Session#writeJson(Object)},
+	 * {@link #broadcastJson(Target, Object)} and typed message handlers.
+	 * @param codec the codec
+	 * @return this hub
+	 */
+	public Hub codec(Codec codec) {
+		this.codec = Objects.requireNonNull(codec, "codec");
+		return this;
+	}
+
+	/**
+	 * Return the codec.
+	 * @return the codec, or {@code null} if none was set
+	 */
+	public @Nullable Codec codec() {
+		return this.codec;
 	}
 
 	/**
@@ -247,7 +347,43 @@ public final class Hub implements AutoCloseable {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcast(String text) {
-		return fanOut(Outbound.text(text, 0, null), this.sessions.values(), (session) -> true);
+		return broadcast(Target.all(), text);
+	}
+
+	/**
+	 * Broadcast a text message to a target: everyone, a room, a set of session ids, the
+	 * sessions with an attribute value, or one of those minus a session.
+	 * @param target the recipients
+	 * @param text the message
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcast(Target target, String text) {
+		return deliver(target, Outbound.text(text, 0, null));
+	}
+
+	/**
+	 * Broadcast a binary message to a target. The array is copied once.
+	 * @param target the recipients
+	 * @param data the message
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastBinary(Target target, byte[] data) {
+		return deliver(target, Outbound.binary(data, 0, null));
+	}
+
+	/**
+	 * Encode a value once with the hub's codec and broadcast it to a target as a text
+	 * message.
+	 * @param target the recipients
+	 * @param value the value
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 * @throws IllegalStateException if the hub has no codec
+	 */
+	public BroadcastResult broadcastJson(Target target, Object value) {
+		return broadcast(target, requireCodec().encode(value));
 	}
 
 	/**
@@ -270,7 +406,7 @@ public final class Hub implements AutoCloseable {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcastOthers(String text, Session except) {
-		return fanOut(Outbound.text(text, 0, null), this.sessions.values(), (session) -> session != except);
+		return broadcast(Target.allExcept(except.id()), text);
 	}
 
 	/**
@@ -291,7 +427,7 @@ public final class Hub implements AutoCloseable {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcastBinary(byte[] data) {
-		return fanOut(Outbound.binary(data, 0, null), this.sessions.values(), (session) -> true);
+		return broadcastBinary(Target.all(), data);
 	}
 
 	/**
@@ -313,7 +449,7 @@ public final class Hub implements AutoCloseable {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcastBinaryOthers(byte[] data, Session except) {
-		return fanOut(Outbound.binary(data, 0, null), this.sessions.values(), (session) -> session != except);
+		return broadcastBinary(Target.allExcept(except.id()), data);
 	}
 
 	/**
@@ -325,6 +461,25 @@ public final class Hub implements AutoCloseable {
 	 */
 	public BroadcastResult broadcastBinaryTo(byte[] data, Collection<? extends Session> recipients) {
 		return fanOut(Outbound.binary(data, 0, null), recipients, (session) -> true);
+	}
+
+	// Rooms
+
+	/**
+	 * Return a room of this hub, whether or not it has members.
+	 * @param name the room name
+	 * @return a view of the room
+	 */
+	public Room room(String name) {
+		return new Room(this, name);
+	}
+
+	/**
+	 * Return the rooms that have members, with their sizes.
+	 * @return a snapshot of room names to member counts, sorted by name
+	 */
+	public Map<String, Integer> rooms() {
+		return this.rooms.sizes();
 	}
 
 	// Registry and lifecycle
@@ -356,7 +511,9 @@ public final class Hub implements AutoCloseable {
 
 	/**
 	 * Close the hub and every session with the given status. Idempotent. When this method
-	 * returns, {@link #size()} is 0 and every disconnect handler has run.
+	 * returns, {@link #size()} is 0 and the disconnect handler has run for every session
+	 * except one whose connect handler is still running: its disconnect handler runs as
+	 * soon as the connect handler returns.
 	 * @param status the close status sent to every session
 	 */
 	public void close(CloseStatus status) {
@@ -440,6 +597,14 @@ public final class Hub implements AutoCloseable {
 		return this.sessions.values();
 	}
 
+	/**
+	 * Return the closed sessions whose writer still flushes before the close frame; the
+	 * heartbeat enforces their write timeout.
+	 */
+	Set<DefaultSession> flushingSessions() {
+		return this.flushing;
+	}
+
 	void dispatchText(DefaultSession session, String text) {
 		if (this.config.concurrentMessageHandling()) {
 			runOnWorker(() -> invoke(session, () -> this.messageHandler.handle(session, text)),
@@ -481,6 +646,23 @@ public final class Hub implements AutoCloseable {
 		invoke(session, () -> this.disconnectHandler.handle(session, status));
 	}
 
+	void fireJoin(DefaultSession session, String room) {
+		invoke(session, () -> this.joinHandler.handle(session, room));
+	}
+
+	void fireLeave(DefaultSession session, String room) {
+		invoke(session, () -> this.leaveHandler.handle(session, room));
+	}
+
+	Codec requireCodec() {
+		Codec codec = this.codec;
+		if (codec == null) {
+			throw new IllegalStateException(
+					"Hub '" + this.config.name() + "' has no codec; set one with Hub.codec(...)");
+		}
+		return codec;
+	}
+
 	void fireError(DefaultSession session, Throwable error) {
 		try {
 			this.errorHandler.handle(session, error);
@@ -501,6 +683,48 @@ public final class Hub implements AutoCloseable {
 
 	void logDebug(Supplier<String> message) {
 		logger.log(Level.DEBUG, message);
+	}
+
+	private TypedDispatch typedDispatch() {
+		TypedDispatch dispatch = this.typedDispatch;
+		if (dispatch == null) {
+			dispatch = new TypedDispatch(this);
+			this.typedDispatch = dispatch;
+			this.messageHandler = dispatch;
+		}
+		return dispatch;
+	}
+
+	private BroadcastResult deliver(Target target, Outbound message) {
+		return fanOut(message, candidates(target), matcher(target));
+	}
+
+	/**
+	 * Return the sessions a target can reach without scanning more than it must: a room's
+	 * members, the sessions with the given ids, or everyone.
+	 */
+	private Iterable<? extends Session> candidates(Target target) {
+		if (target instanceof Target.Room room) {
+			return this.rooms.members(room.name());
+		}
+		if (target instanceof Target.Sessions ids) {
+			return ids.ids().stream().map(this.sessions::get).filter(Objects::nonNull).toList();
+		}
+		if (target instanceof Target.Except except) {
+			return candidates(except.target());
+		}
+		return this.sessions.values();
+	}
+
+	private static Predicate<Session> matcher(Target target) {
+		if (target instanceof Target.AttributeEquals attribute) {
+			return (session) -> attribute.value().equals(session.get(attribute.key()));
+		}
+		if (target instanceof Target.Except except) {
+			Predicate<Session> inner = matcher(except.target());
+			return (session) -> !session.id().equals(except.sessionId()) && inner.test(session);
+		}
+		return (session) -> true;
 	}
 
 	private BroadcastResult fanOut(Outbound message, Iterable<? extends Session> recipients,

@@ -23,7 +23,10 @@ public final class HubConfig {
 	/** Default time without a pong or other inbound frame before a session is closed. */
 	public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(60);
 
-	/** Default interval between pings; 9/10 of the pong timeout, as in melody. */
+	/**
+	 * Default interval between pings with the default pong timeout. A builder without a
+	 * ping period uses 9/10 of its pong timeout, as melody does.
+	 */
 	public static final Duration DEFAULT_PING_PERIOD = Duration.ofSeconds(54);
 
 	/** Default largest inbound message, in bytes: 64 KiB. */
@@ -34,6 +37,9 @@ public final class HubConfig {
 
 	/** Default overflow policy. */
 	public static final OverflowPolicy DEFAULT_OVERFLOW_POLICY = OverflowPolicy.DROP_NEWEST;
+
+	/** Default name of the JSON property that selects a typed message handler. */
+	public static final String DEFAULT_MESSAGE_TYPE_PROPERTY = "type";
 
 	private static final HubConfig DEFAULTS = builder().build();
 
@@ -53,15 +59,22 @@ public final class HubConfig {
 
 	private final boolean concurrentMessageHandling;
 
+	private final String messageTypeProperty;
+
+	private final boolean decodingErrorReply;
+
 	private HubConfig(Builder builder) {
 		this.name = builder.name;
 		this.writeTimeout = builder.writeTimeout;
 		this.pongTimeout = builder.pongTimeout;
-		this.pingPeriod = builder.pingPeriod;
+		this.pingPeriod = (builder.pingPeriod != null) ? builder.pingPeriod
+				: builder.pongTimeout.multipliedBy(9).dividedBy(10);
 		this.maxMessageSize = builder.maxMessageSize;
 		this.outboundBufferSize = builder.outboundBufferSize;
 		this.overflowPolicy = builder.overflowPolicy;
 		this.concurrentMessageHandling = builder.concurrentMessageHandling;
+		this.messageTypeProperty = builder.messageTypeProperty;
+		this.decodingErrorReply = builder.decodingErrorReply;
 	}
 
 	/**
@@ -147,11 +160,31 @@ public final class HubConfig {
 		return this.concurrentMessageHandling;
 	}
 
+	/**
+	 * Return the name of the JSON property whose value selects the typed handler of an
+	 * inbound message (see {@link Hub#onMessage(String, Class, MessageHandler)}).
+	 * @return the property name
+	 */
+	public String messageTypeProperty() {
+		return this.messageTypeProperty;
+	}
+
+	/**
+	 * Whether a client whose message cannot be decoded for a typed handler gets an error
+	 * reply, {@code {"type":"error","message":"..."}}, besides the error handler's
+	 * report.
+	 * @return {@code true} if clients get error replies
+	 */
+	public boolean decodingErrorReply() {
+		return this.decodingErrorReply;
+	}
+
 	@Override
 	public String toString() {
-		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s]"
+		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s]"
 			.formatted(this.name, this.writeTimeout, this.pongTimeout, this.pingPeriod, this.maxMessageSize,
-					this.outboundBufferSize, this.overflowPolicy, this.concurrentMessageHandling);
+					this.outboundBufferSize, this.overflowPolicy, this.concurrentMessageHandling,
+					this.messageTypeProperty, this.decodingErrorReply);
 	}
 
 	/**
@@ -165,7 +198,7 @@ public final class HubConfig {
 
 		private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
 
-		private Duration pingPeriod = DEFAULT_PING_PERIOD;
+		private @Nullable Duration pingPeriod;
 
 		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
@@ -174,6 +207,10 @@ public final class HubConfig {
 		private OverflowPolicy overflowPolicy = DEFAULT_OVERFLOW_POLICY;
 
 		private boolean concurrentMessageHandling;
+
+		private String messageTypeProperty = DEFAULT_MESSAGE_TYPE_PROPERTY;
+
+		private boolean decodingErrorReply;
 
 		private Builder() {
 		}
@@ -209,7 +246,7 @@ public final class HubConfig {
 		}
 
 		/**
-		 * Set the interval between pings.
+		 * Set the interval between pings. Default: 9/10 of the pong timeout.
 		 * @param pingPeriod a positive duration, shorter than the pong timeout
 		 * @return this builder
 		 */
@@ -259,6 +296,26 @@ public final class HubConfig {
 		}
 
 		/**
+		 * Set the name of the JSON property that selects a typed message handler.
+		 * @param messageTypeProperty a non-blank property name
+		 * @return this builder
+		 */
+		public Builder messageTypeProperty(String messageTypeProperty) {
+			this.messageTypeProperty = Objects.requireNonNull(messageTypeProperty, "messageTypeProperty");
+			return this;
+		}
+
+		/**
+		 * Set whether a client whose message cannot be decoded gets an error reply.
+		 * @param decodingErrorReply {@code true} to reply
+		 * @return this builder
+		 */
+		public Builder decodingErrorReply(boolean decodingErrorReply) {
+			this.decodingErrorReply = decodingErrorReply;
+			return this;
+		}
+
+		/**
 		 * Check the settings and build the configuration.
 		 * @return the configuration
 		 * @throws InvalidConfigException if a setting is out of range
@@ -269,13 +326,18 @@ public final class HubConfig {
 			}
 			requirePositive("writeTimeout", this.writeTimeout);
 			requirePositive("pongTimeout", this.pongTimeout);
-			requirePositive("pingPeriod", this.pingPeriod);
-			if (this.pingPeriod.compareTo(this.pongTimeout) >= 0) {
-				throw new InvalidConfigException("pingPeriod", this.pingPeriod,
-						"must be shorter than pongTimeout (" + this.pongTimeout + ")");
+			if (this.pingPeriod != null) {
+				requirePositive("pingPeriod", this.pingPeriod);
+				if (this.pingPeriod.compareTo(this.pongTimeout) >= 0) {
+					throw new InvalidConfigException("pingPeriod", this.pingPeriod,
+							"must be shorter than the pong timeout (" + this.pongTimeout + ")");
+				}
 			}
 			requirePositive("maxMessageSize", this.maxMessageSize);
 			requirePositive("outboundBufferSize", this.outboundBufferSize);
+			if (this.messageTypeProperty.isBlank()) {
+				throw new InvalidConfigException("messageTypeProperty", this.messageTypeProperty, "must not be blank");
+			}
 			return new HubConfig(this);
 		}
 

@@ -82,6 +82,38 @@ public interface Session {
 	CompletionStage<Void> writeBinaryAsync(byte[] data);
 
 	/**
+	 * Encode a value with the hub's {@link Hub#codec(Codec) codec} and queue it as a text
+	 * message.
+	 * @param value the value
+	 * @return {@code true} if the message was queued
+	 * @throws SessionClosedException if the session is closed
+	 * @throws IllegalStateException if the hub has no codec
+	 */
+	boolean writeJson(Object value);
+
+	/**
+	 * Join a room of the hub. Joining a room twice is a no-op. The session leaves all its
+	 * rooms when it disconnects.
+	 * @param room the room name
+	 * @return {@code true} if the session was not in the room yet
+	 * @throws SessionClosedException if the session is closed
+	 */
+	boolean join(String room);
+
+	/**
+	 * Leave a room.
+	 * @param room the room name
+	 * @return {@code true} if the session was in the room
+	 */
+	boolean leave(String room);
+
+	/**
+	 * Return the rooms this session is in.
+	 * @return a snapshot of the room names
+	 */
+	Set<String> rooms();
+
+	/**
 	 * Close the session normally (1000) once the messages already queued are written.
 	 * Idempotent. The session leaves the hub and the disconnect handler runs before this
 	 * method returns.
@@ -90,7 +122,8 @@ public interface Session {
 
 	/**
 	 * Close the session with the given status once the messages already queued are
-	 * written. Idempotent.
+	 * written. Idempotent. If one of those writes does not complete within the write
+	 * timeout, the connection is closed with {@link CloseStatus#WRITE_TIMEOUT} instead.
 	 * @param status the close status sent to the peer
 	 */
 	void close(CloseStatus status);

@@ -152,18 +152,27 @@ final class SessionWriter implements SendCallback {
 
 	/**
 	 * Refuse further messages and fail the queued ones.
+	 * @return {@code false} if the writer was already released
 	 */
-	void release(Throwable reason) {
+	boolean release(Throwable reason) {
 		List<Outbound> pending;
 		synchronized (this) {
 			if (this.released) {
-				return;
+				return false;
 			}
 			this.released = true;
 			pending = (this.queue != null) ? List.copyOf(this.queue) : List.of();
 			this.queue = null;
 		}
 		pending.forEach((message) -> message.fail(reason));
+		return true;
+	}
+
+	/**
+	 * Whether the writer is done: released, or closed after its flush.
+	 */
+	synchronized boolean isReleased() {
+		return this.released;
 	}
 
 	boolean writeTimedOut(long now) {
@@ -245,12 +254,13 @@ final class SessionWriter implements SendCallback {
 	public void completed(@Nullable Throwable failure) {
 		Outbound done = this.inFlight;
 		this.inFlight = null;
+		boolean timedOut = writeTimedOut(System.nanoTime());
 		this.deadline = 0;
 		if (failure != null) {
 			if (done != null) {
 				done.fail(failure);
 			}
-			this.session.writeFailed(failure);
+			this.session.writeFailed(failure, timedOut);
 		}
 		else if (done != null) {
 			done.succeed();
