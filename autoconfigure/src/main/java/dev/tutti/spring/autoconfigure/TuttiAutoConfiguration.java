@@ -1,17 +1,22 @@
 package dev.tutti.spring.autoconfigure;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
+import dev.tutti.Codec;
 import dev.tutti.Hub;
 import dev.tutti.HubConfig;
 import dev.tutti.InvalidConfigException;
+import dev.tutti.spring.json.JacksonJsonCodec;
 import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -22,15 +27,21 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Auto-configuration of a Tutti {@link Hub} served over Spring WebSocket: a hub named
  * {@code tuttiHub} configured from {@link TuttiProperties} and customized by every
  * {@link TuttiHubCustomizer}, mapped at {@code tutti.path}, plus every other
- * {@link HubEndpoint} bean.
+ * {@link HubEndpoint} bean. The hub encodes and decodes JSON with the {@link Codec} bean,
+ * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ Hub.class, WebSocketHandler.class, DispatcherServlet.class, jakarta.websocket.Session.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(TuttiProperties.class)
@@ -40,12 +51,27 @@ public final class TuttiAutoConfiguration {
 	public static final String HUB_BEAN_NAME = "tuttiHub";
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JsonCodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Codec.class)
+		@ConditionalOnBean(JsonMapper.class)
+		JacksonJsonCodec tuttiJsonCodec(JsonMapper jsonMapper) {
+			return new JacksonJsonCodec(jsonMapper);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	static class HubConfiguration {
 
 		@Bean(HUB_BEAN_NAME)
 		@ConditionalOnMissingBean(name = HUB_BEAN_NAME)
-		Hub tuttiHub(TuttiProperties properties, ObjectProvider<TuttiHubCustomizer> customizers) {
+		Hub tuttiHub(TuttiProperties properties, ObjectProvider<Codec> codec,
+				ObjectProvider<TuttiHubCustomizer> customizers) {
 			Hub hub = Hub.create(hubConfig(properties));
+			codec.ifAvailable(hub::codec);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(hub));
 			return hub;
 		}
@@ -56,21 +82,31 @@ public final class TuttiAutoConfiguration {
 			return new HubEndpoint(properties.getPath(), hub);
 		}
 
+		/**
+		 * Map every endpoint. Built without {@code ServletWebSocketHandlerRegistry}
+		 * because the registry appends its origin check after the given interceptors:
+		 * here the origin check runs first, so a cross-origin request never reaches the
+		 * hub's handshake handler.
+		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "tuttiHandlerMapping")
 		HandlerMapping tuttiHandlerMapping(ObjectProvider<HubEndpoint> endpoints, TuttiProperties properties) {
-			ServletWebSocketHandlerRegistry registry = new ServletWebSocketHandlerRegistry();
-			Set<String> paths = new HashSet<>();
+			Map<String, Object> urlMap = new LinkedHashMap<>();
 			endpoints.orderedStream().forEach((endpoint) -> {
-				if (!paths.add(endpoint.path())) {
+				if (urlMap.containsKey(endpoint.path())) {
 					throw new IllegalStateException("More than one HubEndpoint is mapped to '" + endpoint.path() + "'");
 				}
-				registry.addHandler(new TuttiWebSocketHandler(endpoint.hub()), endpoint.path())
-					.addInterceptors(new TuttiHandshakeInterceptor(endpoint.hub()))
-					.setAllowedOrigins(properties.getAllowedOrigins().toArray(String[]::new))
-					.setAllowedOriginPatterns(properties.getAllowedOriginPatterns().toArray(String[]::new));
+				OriginHandshakeInterceptor originCheck = new OriginHandshakeInterceptor(properties.getAllowedOrigins());
+				originCheck.setAllowedOriginPatterns(properties.getAllowedOriginPatterns());
+				WebSocketHttpRequestHandler handler = new WebSocketHttpRequestHandler(
+						new TuttiWebSocketHandler(endpoint.hub()), new DefaultHandshakeHandler());
+				handler.setHandshakeInterceptors(List.of(originCheck, new TuttiHandshakeInterceptor(endpoint.hub())));
+				urlMap.put(endpoint.path(), handler);
 			});
-			return registry.getHandlerMapping();
+			WebSocketHandlerMapping mapping = new WebSocketHandlerMapping();
+			mapping.setUrlMap(urlMap);
+			mapping.setOrder(1);
+			return mapping;
 		}
 
 		/**
@@ -80,19 +116,24 @@ public final class TuttiAutoConfiguration {
 		static HubConfig hubConfig(TuttiProperties properties) {
 			long maxMessageSize = properties.getMaxMessageSize().toBytes();
 			try {
-				return HubConfig.builder()
+				HubConfig.Builder builder = HubConfig.builder()
 					.writeTimeout(properties.getWriteTimeout())
 					.pongTimeout(properties.getPongTimeout())
-					.pingPeriod(properties.getPingPeriod())
 					.maxMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageSize))
 					.outboundBufferSize(properties.getOutboundBufferSize())
 					.overflowPolicy(properties.getOverflowPolicy())
 					.concurrentMessageHandling(properties.isConcurrentMessageHandling())
-					.build();
+					.messageTypeProperty(properties.getJson().getTypeProperty())
+					.decodingErrorReply(properties.getJson().isErrorReply());
+				Duration pingPeriod = properties.getPingPeriod();
+				if (pingPeriod != null) {
+					builder.pingPeriod(pingPeriod);
+				}
+				return builder.build();
 			}
 			catch (InvalidConfigException ex) {
-				String name = "tutti."
-						+ ex.getSetting().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+				String name = ex.getSetting().equals("messageTypeProperty") ? "tutti.json.type-property"
+						: "tutti." + ex.getSetting().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
 				Object value = name.equals("tutti.max-message-size") ? properties.getMaxMessageSize() : ex.getValue();
 				throw new InvalidConfigurationPropertyValueException(name, value, ex.getReason());
 			}

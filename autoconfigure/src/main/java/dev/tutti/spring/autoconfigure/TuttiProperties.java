@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.tutti.HubConfig;
 import dev.tutti.OverflowPolicy;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -46,8 +47,9 @@ public class TuttiProperties {
 
 	/**
 	 * Interval between pings to each session. Must be shorter than the pong timeout.
+	 * Defaults to 9/10 of the pong timeout.
 	 */
-	private Duration pingPeriod = HubConfig.DEFAULT_PING_PERIOD;
+	private @Nullable Duration pingPeriod;
 
 	/**
 	 * Largest inbound message accepted; larger ones close the session with 1009. Does not
@@ -72,6 +74,8 @@ public class TuttiProperties {
 	 * of one at a time.
 	 */
 	private boolean concurrentMessageHandling;
+
+	private final Json json = new Json();
 
 	public String getPath() {
 		return this.path;
@@ -113,11 +117,11 @@ public class TuttiProperties {
 		this.pongTimeout = pongTimeout;
 	}
 
-	public Duration getPingPeriod() {
+	public @Nullable Duration getPingPeriod() {
 		return this.pingPeriod;
 	}
 
-	public void setPingPeriod(Duration pingPeriod) {
+	public void setPingPeriod(@Nullable Duration pingPeriod) {
 		this.pingPeriod = pingPeriod;
 	}
 
@@ -151,6 +155,45 @@ public class TuttiProperties {
 
 	public void setConcurrentMessageHandling(boolean concurrentMessageHandling) {
 		this.concurrentMessageHandling = concurrentMessageHandling;
+	}
+
+	public Json getJson() {
+		return this.json;
+	}
+
+	/**
+	 * Typed JSON message settings.
+	 */
+	public static class Json {
+
+		/**
+		 * Name of the JSON property whose value selects the typed handler of an inbound
+		 * message.
+		 */
+		private String typeProperty = HubConfig.DEFAULT_MESSAGE_TYPE_PROPERTY;
+
+		/**
+		 * Whether a client whose message cannot be decoded gets an error reply besides
+		 * the error handler's report.
+		 */
+		private boolean errorReply;
+
+		public String getTypeProperty() {
+			return this.typeProperty;
+		}
+
+		public void setTypeProperty(String typeProperty) {
+			this.typeProperty = typeProperty;
+		}
+
+		public boolean isErrorReply() {
+			return this.errorReply;
+		}
+
+		public void setErrorReply(boolean errorReply) {
+			this.errorReply = errorReply;
+		}
+
 	}
 
 }

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.tutti.transport.Connection;
@@ -19,6 +19,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.LinkedCaseInsensitiveMap;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
@@ -136,8 +137,11 @@ final class JakartaConnection implements Connection, SendHandler {
 		}
 	}
 
+	/**
+	 * Copy the handshake headers into a map that, like HTTP, ignores the case of names.
+	 */
 	private static Map<String, List<String>> copyHeaders(WebSocketSession session) {
-		Map<String, List<String>> headers = new LinkedHashMap<>();
+		Map<String, List<String>> headers = new LinkedCaseInsensitiveMap<>(Locale.ROOT);
 		session.getHandshakeHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
 		return Collections.unmodifiableMap(headers);
 	}

@@ -1,0 +1,410 @@
+package dev.tutti.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.tutti.Hub;
+import dev.tutti.HubConfig;
+import dev.tutti.OverflowPolicy;
+import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
+import dev.tutti.spring.websocket.TuttiWebSocketHandler;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link TuttiAutoConfiguration}.
+ */
+class TuttiAutoConfigurationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class));
+
+	@Test
+	void createsAHubNamedTuttiHubMappedAtWs() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(Hub.class).hasBean(TuttiAutoConfiguration.HUB_BEAN_NAME);
+			Hub hub = hub(context);
+			assertThat(hub.isClosed()).isFalse();
+			assertThat(context).getBean(HubEndpoint.class).isEqualTo(new HubEndpoint("/ws", hub));
+			assertThat(context).hasBean("tuttiHandlerMapping");
+			assertThat(mappedHubs(context)).containsExactly(Map.entry("/ws", hub));
+		});
+	}
+
+	@Test
+	void mapsTheHubWithAHandshakeInterceptorAfterTheOriginCheck() {
+		this.contextRunner.run((context) -> {
+			WebSocketHttpRequestHandler handler = requestHandler(context, "/ws");
+			List<HandshakeInterceptor> interceptors = handler.getHandshakeInterceptors();
+			assertThat(interceptors).hasSize(2);
+			assertThat(interceptors.get(0)).isInstanceOf(OriginHandshakeInterceptor.class);
+			assertThat(interceptors.get(1)).isInstanceOf(TuttiHandshakeInterceptor.class);
+			assertThat(WebSocketHandlerDecorator.unwrap(handler.getWebSocketHandler()))
+				.isInstanceOf(TuttiWebSocketHandler.class);
+			assertThat(handler.getWebSocketHandler().supportsPartialMessages()).isTrue();
+		});
+	}
+
+	@Test
+	void appliesCustomizersInOrder() {
+		this.contextRunner.withUserConfiguration(CustomizersConfiguration.class).run((context) -> {
+			Hub hub = hub(context);
+			assertThat(context.getBean(CustomizersConfiguration.class).calls).containsExactly(Map.entry("first", hub),
+					Map.entry("second", hub), Map.entry("third", hub));
+		});
+	}
+
+	@Test
+	void backsOffFromAUserHubNamedTuttiHub() {
+		this.contextRunner.withUserConfiguration(UserHubConfiguration.class, CustomizersConfiguration.class)
+			.run((context) -> {
+				Hub hub = hub(context);
+				assertThat(context).hasSingleBean(Hub.class);
+				assertThat(hub.config().name()).isEqualTo("user");
+				assertThat(context.getBean(CustomizersConfiguration.class).calls).isEmpty();
+				assertThat(mappedHubs(context)).containsExactly(Map.entry("/ws", hub));
+			});
+	}
+
+	@Test
+	void mapsAUserHubEndpointNextToTheAutoConfiguredOne() {
+		this.contextRunner.withUserConfiguration(ChatEndpointConfiguration.class).run((context) -> {
+			assertThat(context).getBeans(Hub.class).hasSize(2);
+			Hub hub = hub(context);
+			Hub chatHub = context.getBean("chatHub", Hub.class);
+			assertThat(chatHub).isNotSameAs(hub);
+			assertThat(mappedHubs(context)).containsOnly(Map.entry("/ws", hub), Map.entry("/chat", chatHub));
+		});
+	}
+
+	@Test
+	void failsWhenTwoEndpointsShareAPath() {
+		this.contextRunner.withUserConfiguration(ChatEndpointConfiguration.class)
+			.withPropertyValues("tutti.path=/chat")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(IllegalStateException.class)
+					.hasMessage("More than one HubEndpoint is mapped to '/chat'");
+			});
+	}
+
+	@Test
+	void closesTheHubWithTheContext() {
+		AtomicReference<Hub> hub = new AtomicReference<>();
+		this.contextRunner.run((context) -> hub.set(hub(context)));
+		assertThat(hub.get().isClosed()).isTrue();
+	}
+
+	@Test
+	void backsOffWithoutSpringWebSocket() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(WebSocketHandler.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class).doesNotHaveBean(HubEndpoint.class));
+	}
+
+	@Test
+	void backsOffWithoutJakartaWebSocket() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("jakarta.websocket"))
+			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class));
+	}
+
+	@Test
+	void backsOffWithoutSpringMvc() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class));
+	}
+
+	@Test
+	void backsOffWithoutTuttiCore() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Hub.class))
+			.run((context) -> assertThat(context).doesNotHaveBean("tuttiHub"));
+	}
+
+	@Test
+	void backsOffInANonWebApplication() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class).doesNotHaveBean(TuttiProperties.class));
+	}
+
+	@Test
+	void backsOffInAReactiveWebApplication() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class));
+	}
+
+	@Test
+	void bindsEveryProperty() {
+		this.contextRunner
+			.withPropertyValues("tutti.path=/live", "tutti.allowed-origins=https://a.example,https://b.example",
+					"tutti.allowed-origin-patterns=https://*.c.example", "tutti.write-timeout=3s",
+					"tutti.pong-timeout=20s", "tutti.ping-period=5s", "tutti.max-message-size=1MB",
+					"tutti.outbound-buffer-size=32", "tutti.overflow-policy=drop-oldest",
+					"tutti.concurrent-message-handling=true")
+			.run((context) -> {
+				HubConfig config = hub(context).config();
+				assertThat(config.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(config.pongTimeout()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(config.pingPeriod()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(config.maxMessageSize()).isEqualTo(1024 * 1024);
+				assertThat(config.outboundBufferSize()).isEqualTo(32);
+				assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+				assertThat(config.concurrentMessageHandling()).isTrue();
+				assertThat(mappedHubs(context)).containsOnlyKeys("/live");
+				OriginHandshakeInterceptor origins = originInterceptor(context, "/live");
+				assertThat(origins.getAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
+				assertThat(origins.getAllowedOriginPatterns()).containsExactly("https://*.c.example");
+			});
+	}
+
+	@Test
+	void appliesTheAllowedOriginsToEveryEndpoint() {
+		this.contextRunner.withUserConfiguration(ChatEndpointConfiguration.class)
+			.withPropertyValues("tutti.allowed-origins=https://a.example")
+			.run((context) -> {
+				assertThat(originInterceptor(context, "/ws").getAllowedOrigins()).containsExactly("https://a.example");
+				assertThat(originInterceptor(context, "/chat").getAllowedOrigins())
+					.containsExactly("https://a.example");
+			});
+	}
+
+	@Test
+	void pathDefaultsToWs() {
+		this.contextRunner.run((context) -> assertThat(properties(context).getPath()).isEqualTo("/ws"));
+	}
+
+	@Test
+	void allowedOriginsDefaultToSameOriginOnly() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getAllowedOrigins()).isEmpty();
+			assertThat(properties(context).getAllowedOriginPatterns()).isEmpty();
+			assertThat(originInterceptor(context, "/ws").getAllowedOrigins()).isEmpty();
+			assertThat(originInterceptor(context, "/ws").getAllowedOriginPatterns()).isEmpty();
+		});
+	}
+
+	@Test
+	void writeTimeoutDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getWriteTimeout()).isEqualTo(HubConfig.defaults().writeTimeout());
+			assertThat(hub(context).config().writeTimeout()).isEqualTo(HubConfig.DEFAULT_WRITE_TIMEOUT);
+		});
+	}
+
+	@Test
+	void pongTimeoutDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getPongTimeout()).isEqualTo(HubConfig.defaults().pongTimeout());
+			assertThat(hub(context).config().pongTimeout()).isEqualTo(HubConfig.DEFAULT_PONG_TIMEOUT);
+		});
+	}
+
+	@Test
+	void pingPeriodDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getPingPeriod()).isNull();
+			assertThat(hub(context).config().pingPeriod()).isEqualTo(HubConfig.defaults().pingPeriod())
+				.isEqualTo(HubConfig.DEFAULT_PING_PERIOD);
+		});
+	}
+
+	@Test
+	void pingPeriodFollowsAPongTimeoutSetAlone() {
+		this.contextRunner.withPropertyValues("tutti.pong-timeout=10s")
+			.run((context) -> assertThat(hub(context).config().pingPeriod()).isEqualTo(Duration.ofSeconds(9)));
+	}
+
+	@Test
+	void maxMessageSizeDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getMaxMessageSize())
+				.isEqualTo(DataSize.ofBytes(HubConfig.defaults().maxMessageSize()));
+			assertThat(hub(context).config().maxMessageSize()).isEqualTo(HubConfig.DEFAULT_MAX_MESSAGE_SIZE);
+		});
+	}
+
+	@Test
+	void outboundBufferSizeDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getOutboundBufferSize())
+				.isEqualTo(HubConfig.defaults().outboundBufferSize());
+			assertThat(hub(context).config().outboundBufferSize()).isEqualTo(HubConfig.DEFAULT_OUTBOUND_BUFFER_SIZE);
+		});
+	}
+
+	@Test
+	void overflowPolicyDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getOverflowPolicy()).isEqualTo(HubConfig.defaults().overflowPolicy());
+			assertThat(hub(context).config().overflowPolicy()).isEqualTo(HubConfig.DEFAULT_OVERFLOW_POLICY);
+		});
+	}
+
+	@Test
+	void concurrentMessageHandlingDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).isConcurrentMessageHandling())
+				.isEqualTo(HubConfig.defaults().concurrentMessageHandling());
+			assertThat(hub(context).config().concurrentMessageHandling()).isFalse();
+		});
+	}
+
+	@Test
+	void hubNameIsTheCoreDefault() {
+		this.contextRunner
+			.run((context) -> assertThat(hub(context).config().name()).isEqualTo(HubConfig.defaults().name()));
+	}
+
+	@Test
+	void failsWhenThePingPeriodIsNotShorterThanThePongTimeout() {
+		this.contextRunner.withPropertyValues("tutti.ping-period=60s", "tutti.pong-timeout=60s")
+			.run((context) -> assertInvalidProperty(context, "tutti.ping-period", Duration.ofSeconds(60)));
+	}
+
+	@Test
+	void failsWhenTheOutboundBufferSizeIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.outbound-buffer-size=0")
+			.run((context) -> assertInvalidProperty(context, "tutti.outbound-buffer-size", 0));
+	}
+
+	@Test
+	void failsWhenTheWriteTimeoutIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.write-timeout=0s")
+			.run((context) -> assertInvalidProperty(context, "tutti.write-timeout", Duration.ZERO));
+	}
+
+	@Test
+	void failsWhenThePongTimeoutIsNegative() {
+		this.contextRunner.withPropertyValues("tutti.pong-timeout=-1s")
+			.run((context) -> assertInvalidProperty(context, "tutti.pong-timeout", Duration.ofSeconds(-1)));
+	}
+
+	@Test
+	void failsWhenThePingPeriodIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.ping-period=0ms")
+			.run((context) -> assertInvalidProperty(context, "tutti.ping-period", Duration.ZERO));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=0B")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofBytes(0)));
+	}
+
+	private static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {
+		assertThat(context).hasFailed();
+		assertThat(context.getStartupFailure()).rootCause()
+			.hasMessageContaining(name)
+			.hasMessageContaining("'" + value + "'")
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+				assertThat(ex.getName()).isEqualTo(name);
+				assertThat(ex.getValue()).isEqualTo(value);
+			});
+	}
+
+	private static Hub hub(AssertableWebApplicationContext context) {
+		return context.getBean(TuttiAutoConfiguration.HUB_BEAN_NAME, Hub.class);
+	}
+
+	private static TuttiProperties properties(AssertableWebApplicationContext context) {
+		return context.getBean(TuttiProperties.class);
+	}
+
+	private static Map<String, Hub> mappedHubs(AssertableWebApplicationContext context) {
+		SimpleUrlHandlerMapping mapping = context.getBean("tuttiHandlerMapping", SimpleUrlHandlerMapping.class);
+		Map<String, Hub> hubs = new LinkedHashMap<>();
+		mapping.getUrlMap().forEach((path, handler) -> {
+			WebSocketHandler webSocketHandler = ((WebSocketHttpRequestHandler) handler).getWebSocketHandler();
+			hubs.put(path, ((TuttiWebSocketHandler) WebSocketHandlerDecorator.unwrap(webSocketHandler)).getHub());
+		});
+		return hubs;
+	}
+
+	private static WebSocketHttpRequestHandler requestHandler(AssertableWebApplicationContext context, String path) {
+		SimpleUrlHandlerMapping mapping = context.getBean("tuttiHandlerMapping", SimpleUrlHandlerMapping.class);
+		return (WebSocketHttpRequestHandler) mapping.getUrlMap().get(path);
+	}
+
+	private static OriginHandshakeInterceptor originInterceptor(AssertableWebApplicationContext context, String path) {
+		return requestHandler(context, path).getHandshakeInterceptors()
+			.stream()
+			.filter(OriginHandshakeInterceptor.class::isInstance)
+			.map(OriginHandshakeInterceptor.class::cast)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizersConfiguration {
+
+		final List<Map.Entry<String, Hub>> calls = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@Order(2)
+		TuttiHubCustomizer secondCustomizer() {
+			return (hub) -> this.calls.add(Map.entry("second", hub));
+		}
+
+		@Bean
+		@Order(3)
+		TuttiHubCustomizer thirdCustomizer() {
+			return (hub) -> this.calls.add(Map.entry("third", hub));
+		}
+
+		@Bean
+		@Order(1)
+		TuttiHubCustomizer firstCustomizer() {
+			return (hub) -> this.calls.add(Map.entry("first", hub));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHubConfiguration {
+
+		@Bean
+		Hub tuttiHub() {
+			return Hub.create(HubConfig.builder().name("user").build());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ChatEndpointConfiguration {
+
+		@Bean
+		Hub chatHub() {
+			return Hub.create(HubConfig.builder().name("chat").build());
+		}
+
+		@Bean
+		HubEndpoint chatEndpoint(Hub chatHub) {
+			return new HubEndpoint("/chat", chatHub);
+		}
+
+	}
+
+}

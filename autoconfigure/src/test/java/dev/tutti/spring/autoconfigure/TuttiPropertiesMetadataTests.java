@@ -1,0 +1,97 @@
+package dev.tutti.spring.autoconfigure;
+
+import java.beans.PropertyDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.BeanUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the configuration metadata that {@code spring-boot-configuration-processor}
+ * generates from {@link TuttiProperties}.
+ */
+class TuttiPropertiesMetadataTests {
+
+	@Test
+	void describesEveryTuttiProperty() throws IOException {
+		Map<String, JsonNode> properties = tuttiProperties();
+		assertThat(properties).containsKeys("tutti.path", "tutti.allowed-origins", "tutti.allowed-origin-patterns",
+				"tutti.write-timeout", "tutti.pong-timeout", "tutti.ping-period", "tutti.max-message-size",
+				"tutti.outbound-buffer-size", "tutti.overflow-policy", "tutti.concurrent-message-handling");
+		properties.forEach((name, property) -> {
+			assertThat(property.path("description").asString()).as("description of %s", name)
+				.isNotBlank()
+				.endsWith(".");
+			assertThat(property.path("type").asString()).as("type of %s", name).isNotBlank();
+			assertThat(property.path("sourceType").asString()).as("source type of %s", name)
+				.startsWith(TuttiProperties.class.getName());
+		});
+	}
+
+	@Test
+	void listsExactlyTheBindableProperties() throws IOException {
+		assertThat(tuttiProperties().keySet())
+			.containsExactlyInAnyOrderElementsOf(bindable("tutti.", TuttiProperties.class));
+	}
+
+	@Test
+	void declaresTheTypesUsersWrite() throws IOException {
+		Map<String, JsonNode> properties = tuttiProperties();
+		assertThat(properties.get("tutti.write-timeout").path("type").asString()).isEqualTo("java.time.Duration");
+		assertThat(properties.get("tutti.pong-timeout").path("type").asString()).isEqualTo("java.time.Duration");
+		assertThat(properties.get("tutti.ping-period").path("type").asString()).isEqualTo("java.time.Duration");
+		assertThat(properties.get("tutti.max-message-size").path("type").asString())
+			.isEqualTo("org.springframework.util.unit.DataSize");
+		assertThat(properties.get("tutti.overflow-policy").path("type").asString())
+			.isEqualTo("dev.tutti.OverflowPolicy");
+	}
+
+	private static Map<String, JsonNode> tuttiProperties() throws IOException {
+		JsonMapper mapper = JsonMapper.builder().build();
+		Map<String, JsonNode> properties = new LinkedHashMap<>();
+		for (URL url : Collections.list(TuttiPropertiesMetadataTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"))) {
+			try (InputStream in = url.openStream()) {
+				for (JsonNode property : mapper.readTree(in).path("properties")) {
+					String name = property.path("name").asString();
+					if (name.startsWith("tutti.")) {
+						properties.put(name, property);
+					}
+				}
+			}
+		}
+		return properties;
+	}
+
+	/**
+	 * Return the names of the JavaBean properties of a properties class: those with a
+	 * setter, and those of nested groups declared inside it.
+	 */
+	private static Set<String> bindable(String prefix, Class<?> type) {
+		Set<String> names = new TreeSet<>();
+		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
+			String name = prefix + descriptor.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+			if (descriptor.getWriteMethod() != null) {
+				names.add(name);
+			}
+			else if (descriptor.getReadMethod() != null && descriptor.getPropertyType().getDeclaringClass() == type) {
+				names.addAll(bindable(name + ".", descriptor.getPropertyType()));
+			}
+		}
+		return names;
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.tutti.spring.websocket;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.tutti.Hub;
+import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Base of the integration tests that share one embedded Tomcat with the auto-configured
+ * hub at {@code /ws}: short heartbeat and write timeouts, messages up to 256 KB. Every
+ * test starts with fresh {@link HubEvents} and ends with every client closed and the hub
+ * empty.
+ */
+@SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "tutti.max-message-size=256KB", "tutti.ping-period=200ms", "tutti.pong-timeout=1s",
+				"tutti.write-timeout=500ms" })
+abstract class AbstractIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	@Qualifier(TuttiAutoConfiguration.HUB_BEAN_NAME)
+	Hub hub;
+
+	@Autowired
+	HubEvents events;
+
+	private final List<TestClient> clients = new CopyOnWriteArrayList<>();
+
+	private final List<RawClient> rawClients = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void resetEvents() {
+		this.events.reset();
+	}
+
+	@AfterEach
+	void closeClients() throws IOException {
+		this.clients.forEach(TestClient::closeQuietly);
+		for (RawClient client : this.rawClients) {
+			client.abort();
+		}
+		await().pollInterval(Duration.ofMillis(10)).until(() -> this.hub.size() == 0);
+	}
+
+	TestClient connect() {
+		return connect("/ws");
+	}
+
+	TestClient connect(String path) {
+		return track(TestClient.connect(this.port, path));
+	}
+
+	CompletableFuture<TestClient> connectAsync(String path, Map<String, String> headers) {
+		return TestClient.connectAsync(this.port, path, headers).thenApply(this::track);
+	}
+
+	RawClient connectRaw(String target, Map<String, String> headers, int receiveBufferSize) throws IOException {
+		RawClient client = RawClient.connect(this.port, target, headers, receiveBufferSize);
+		this.rawClients.add(client);
+		return client;
+	}
+
+	private TestClient track(TestClient client) {
+		this.clients.add(client);
+		return client;
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.tutti.spring.websocket;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.tutti.CloseStatus;
+import dev.tutti.Session;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pings and pong timeouts with {@code tutti.ping-period=200ms} and
+ * {@code tutti.pong-timeout=1s}.
+ */
+class HeartbeatIntegrationTests extends AbstractIntegrationTests {
+
+	private static final Duration PONG_TIMEOUT = Duration.ofSeconds(1);
+
+	@Test
+	void clientThatAnswersPingsStaysConnected() {
+		TestClient client = connect();
+		Session session = this.events.session(client.id());
+		await().during(PONG_TIMEOUT.multipliedBy(2).plusMillis(500))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> !session.isClosed() && !client.closed().isDone());
+		assertThat(client.pings()).isGreaterThanOrEqualTo(5);
+		assertThat(this.events.pongsOf(session)).isGreaterThanOrEqualTo(5);
+		assertThat(this.events.disconnectsOf(session)).isEmpty();
+	}
+
+	@Test
+	void clientThatNeverAnswersPingsIsClosedAfterThePongTimeout() throws Exception {
+		RawClient client = connectRaw("/ws?client=silent", Map.of(), 0);
+		long connected = System.nanoTime();
+		Session session = this.events.session("silent");
+		int pings = 0;
+		RawClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
+		while (frame.opcode() == RawClient.PING) {
+			pings++;
+			frame = client.readFrame(Duration.ofSeconds(5));
+		}
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - connected);
+		assertThat(frame.opcode()).isEqualTo(RawClient.CLOSE);
+		assertThat(new CloseStatus(frame.closeCode(), frame.closeReason())).isEqualTo(CloseStatus.PONG_TIMEOUT);
+		assertThat(elapsed).isGreaterThan(PONG_TIMEOUT.minusMillis(250)).isLessThan(PONG_TIMEOUT.plusSeconds(1));
+		assertThat(pings).isPositive();
+		await().untilAsserted(
+				() -> assertThat(this.events.disconnectsOf(session)).containsExactly(CloseStatus.PONG_TIMEOUT));
+		assertThat(this.events.pongsOf(session)).isZero();
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.tutti.spring.websocket;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.tutti.CloseStatus;
+import dev.tutti.Session;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A client that stops reading while the hub broadcasts large messages: with
+ * {@code tutti.write-timeout=500ms} it is closed once a write stalls, and meanwhile a
+ * well-behaved client keeps receiving every broadcast promptly.
+ */
+class SlowClientIntegrationTests extends AbstractIntegrationTests {
+
+	private static final Duration WRITE_TIMEOUT = Duration.ofMillis(500);
+
+	@Test
+	void clientThatStopsReadingIsClosedAfterTheWriteTimeoutWithoutDelayingOthers() throws Exception {
+		TestClient good = connect();
+		Session goodSession = this.events.session(good.id());
+		RawClient slow = connectRaw("/ws?client=slow", Map.of(), 4096);
+		Session slowSession = this.events.session("slow");
+		ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
+		// Frames from the client keep the pong timeout away: only the write may time out.
+		keepAlive.scheduleAtFixedRate(() -> sendPong(slow), 0, 100, TimeUnit.MILLISECONDS);
+		try {
+			String payload = "x".repeat(64 * 1024);
+			List<Long> deliveredAt = new ArrayList<>();
+			long slowestDelivery = 0;
+			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			for (int i = 0; this.events.disconnectsOf(slowSession).isEmpty() && System.nanoTime() < deadline; i++) {
+				long start = System.nanoTime();
+				this.hub.broadcast(i + ":" + payload);
+				assertThat(good.receive()).startsWith(i + ":");
+				long delivered = System.nanoTime();
+				deliveredAt.add(delivered);
+				slowestDelivery = Math.max(slowestDelivery, delivered - start);
+			}
+			long closedAt = System.nanoTime();
+			assertThat(this.events.disconnectsOf(slowSession)).containsExactly(CloseStatus.WRITE_TIMEOUT);
+			assertThat(Duration.ofNanos(slowestDelivery)).isLessThan(WRITE_TIMEOUT);
+			long deliveredWhileSlowWasStalled = deliveredAt.stream()
+				.filter((at) -> at > closedAt - WRITE_TIMEOUT.toNanos())
+				.count();
+			assertThat(deliveredWhileSlowWasStalled).isPositive();
+			RawClient.Frame close = slow.awaitClose(Duration.ofSeconds(10));
+			if (close != null) {
+				assertThat(new CloseStatus(close.closeCode(), close.closeReason()))
+					.isEqualTo(CloseStatus.WRITE_TIMEOUT);
+			}
+			assertThat(goodSession.isClosed()).isFalse();
+			this.hub.broadcast("after");
+			assertThat(good.receive()).isEqualTo("after");
+		}
+		finally {
+			keepAlive.shutdownNow();
+		}
+	}
+
+	private static void sendPong(RawClient client) {
+		try {
+			client.sendPong(new byte[0]);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
