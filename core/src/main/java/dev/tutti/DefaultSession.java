@@ -407,6 +407,10 @@ final class DefaultSession implements Session, ConnectionListener {
 		this.hub.runOnWorker(task, ifRejected);
 	}
 
+	void runOnWriter(Runnable task) {
+		this.hub.runOnWriter(task);
+	}
+
 	void sent(Outbound message) {
 		this.hub.fireSent(this, message);
 	}

@@ -64,6 +64,13 @@ public final class Hub implements AutoCloseable {
 	 */
 	private static final int WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
+	/**
+	 * Threads that drain the sessions of batching transports: they write a session's
+	 * queued messages and flush them at once, and may block on a slow client for at most
+	 * the write timeout. Idle threads end after 30 seconds.
+	 */
+	private static final int WRITER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
 	private final HubConfig config;
 
 	private final Map<String, DefaultSession> sessions = new ConcurrentHashMap<>();
@@ -79,6 +86,8 @@ public final class Hub implements AutoCloseable {
 	private final Heartbeat heartbeat;
 
 	private final ExecutorService worker;
+
+	private final ExecutorService writers;
 
 	private volatile HandshakeHandler handshakeHandler = (request) -> HandshakeResult.accept();
 
@@ -120,10 +129,8 @@ public final class Hub implements AutoCloseable {
 
 	private Hub(HubConfig config) {
 		this.config = config;
-		ThreadPoolExecutor worker = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), Heartbeat.daemonThreads("tutti-" + config.name() + "-worker-"));
-		worker.allowCoreThreadTimeOut(true);
-		this.worker = worker;
+		this.worker = pool(WORKER_THREADS, "tutti-" + config.name() + "-worker-");
+		this.writers = pool(WRITER_THREADS, "tutti-" + config.name() + "-writer-");
 		this.heartbeat = new Heartbeat(this);
 	}
 
@@ -681,8 +688,24 @@ public final class Hub implements AutoCloseable {
 		}
 	}
 
+	void runOnWriter(Runnable task) {
+		try {
+			this.writers.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			task.run();
+		}
+	}
+
 	void logDebug(Supplier<String> message) {
 		logger.log(Level.DEBUG, message);
+	}
+
+	private static ExecutorService pool(int threads, String namePrefix) {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), Heartbeat.daemonThreads(namePrefix));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	private TypedDispatch typedDispatch() {

@@ -2,6 +2,7 @@ package dev.tutti;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,8 +18,30 @@ import org.jspecify.annotations.Nullable;
  * that finds the writer idle starts draining; afterwards each send's completion callback
  * sends the next message. A send that completes on the calling thread hands the loop back
  * instead of recursing, so a long queue never deepens the stack.
+ * <p>
+ * On a {@link Connection#isBatching() batching} transport the drain runs on one of the
+ * hub's writer threads instead: it sends every queued message into the transport's buffer
+ * and flushes once, so the messages that arrive while a drain is queued or flushing go
+ * out together in the next write. Under load this turns many small writes into few large
+ * ones. Those sends may block, for at most the write timeout, on a writer thread only. A
+ * message counts as written (its stage completes, the sent handler runs) when the flush
+ * that carried it succeeds.
  */
-final class SessionWriter implements SendCallback {
+final class SessionWriter implements SendCallback, Runnable {
+
+	/** What the drainer does next. */
+	private enum Op {
+
+		/** Send the next queued message. */
+		SEND,
+
+		/** Send a ping, which also writes out what a batching transport buffered. */
+		PING,
+
+		/** Write out what a batching transport buffered. */
+		FLUSH
+
+	}
 
 	/** What became of an offered message. */
 	enum Offer {
@@ -65,7 +88,16 @@ final class SessionWriter implements SendCallback {
 
 	private boolean released;
 
+	private final boolean batching;
+
+	private boolean unflushed;
+
 	private volatile @Nullable Outbound inFlight;
+
+	private volatile Op inFlightOp = Op.SEND;
+
+	/** Messages a batching transport buffered since the last flush; drainer-owned. */
+	private @Nullable List<Outbound> buffered;
 
 	private final AtomicInteger handoff = new AtomicInteger();
 
@@ -77,6 +109,7 @@ final class SessionWriter implements SendCallback {
 		this.capacity = config.outboundBufferSize();
 		this.policy = config.overflowPolicy();
 		this.writeTimeoutNanos = config.writeTimeout().toNanos();
+		this.batching = connection.isBatching();
 	}
 
 	Offer offer(Outbound message) {
@@ -113,7 +146,7 @@ final class SessionWriter implements SendCallback {
 			overflowed((evicted != null) ? evicted : message);
 		}
 		if (start) {
-			drain();
+			startDrain();
 		}
 		return offer;
 	}
@@ -129,7 +162,7 @@ final class SessionWriter implements SendCallback {
 			}
 			this.draining = true;
 		}
-		drain();
+		startDrain();
 	}
 
 	/**
@@ -147,7 +180,7 @@ final class SessionWriter implements SendCallback {
 			}
 			this.draining = true;
 		}
-		drain();
+		startDrain();
 	}
 
 	/**
@@ -184,6 +217,24 @@ final class SessionWriter implements SendCallback {
 		return (this.queue != null) ? this.queue.size() : 0;
 	}
 
+	/**
+	 * Drain on the calling thread, which only starts asynchronous sends, or on one of the
+	 * hub's writer threads for a batching transport, whose sends and flushes block.
+	 */
+	private void startDrain() {
+		if (this.batching) {
+			this.session.runOnWriter(this);
+		}
+		else {
+			drain();
+		}
+	}
+
+	@Override
+	public void run() {
+		drain();
+	}
+
 	private void overflowed(Outbound dropped) {
 		BufferFullException ex = new BufferFullException(this.session.id(), this.capacity, this.policy);
 		dropped.fail(ex);
@@ -193,29 +244,40 @@ final class SessionWriter implements SendCallback {
 	private void drain() {
 		while (true) {
 			Outbound next = null;
+			Op op;
 			CloseStatus close = null;
 			synchronized (this) {
 				if (this.released) {
 					this.draining = false;
-					return;
+					break;
 				}
 				if (this.pingPending) {
 					this.pingPending = false;
+					this.unflushed = false;
+					op = Op.PING;
 				}
 				else if (this.queue != null && !this.queue.isEmpty()) {
 					next = this.queue.poll();
+					this.unflushed = this.batching;
+					op = Op.SEND;
+				}
+				else if (this.unflushed) {
+					this.unflushed = false;
+					op = Op.FLUSH;
 				}
 				else if (this.closeAfterFlush != null) {
 					close = this.closeAfterFlush;
 					this.released = true;
 					this.queue = null;
 					this.draining = false;
+					op = Op.SEND;
 				}
 				else {
 					this.draining = false;
 					return;
 				}
 				this.inFlight = next;
+				this.inFlightOp = op;
 			}
 			if (close != null) {
 				this.session.closeTransport(close);
@@ -225,24 +287,35 @@ final class SessionWriter implements SendCallback {
 			long deadline = System.nanoTime() + timeout;
 			this.deadline = (deadline != 0) ? deadline : 1;
 			this.handoff.set(0);
-			send(next);
+			send(op, next);
 			if (this.handoff.incrementAndGet() != 2) {
 				return;
 			}
 		}
+		settleBuffered(new SessionClosedException(this.session.id()));
 	}
 
-	private void send(@Nullable Outbound message) {
+	private void send(Op op, @Nullable Outbound message) {
 		try {
-			if (message == null) {
-				this.session.runOnWorker(() -> this.connection.sendPing(ByteBuffer.allocate(0), this),
-						() -> completed(null));
-			}
-			else if (message.isBinary()) {
-				this.connection.sendBinary(message.newBuffer(), this);
-			}
-			else {
-				this.connection.sendText(message.text(), this);
+			switch (op) {
+				case PING -> {
+					if (this.batching) {
+						this.connection.sendPing(ByteBuffer.allocate(0), this);
+					}
+					else {
+						this.session.runOnWorker(() -> this.connection.sendPing(ByteBuffer.allocate(0), this),
+								() -> completed(null));
+					}
+				}
+				case FLUSH -> this.connection.flush(this);
+				case SEND -> {
+					if (message != null && message.isBinary()) {
+						this.connection.sendBinary(message.newBuffer(), this);
+					}
+					else if (message != null) {
+						this.connection.sendText(message.text(), this);
+					}
+				}
 			}
 		}
 		catch (RuntimeException ex) {
@@ -253,6 +326,7 @@ final class SessionWriter implements SendCallback {
 	@Override
 	public void completed(@Nullable Throwable failure) {
 		Outbound done = this.inFlight;
+		Op op = this.inFlightOp;
 		this.inFlight = null;
 		boolean timedOut = writeTimedOut(System.nanoTime());
 		this.deadline = 0;
@@ -260,15 +334,52 @@ final class SessionWriter implements SendCallback {
 			if (done != null) {
 				done.fail(failure);
 			}
+			settleBuffered(failure);
 			this.session.writeFailed(failure, timedOut);
+		}
+		else if (done != null && this.batching) {
+			buffered().add(done);
 		}
 		else if (done != null) {
 			done.succeed();
 			this.session.sent(done);
 		}
+		else if (op != Op.SEND) {
+			settleBuffered(null);
+		}
 		if (this.handoff.incrementAndGet() == 2) {
 			drain();
 		}
+	}
+
+	/**
+	 * Complete the messages a batching transport has buffered since the last flush:
+	 * written when the flush (or a ping, which flushes too) succeeded, failed otherwise.
+	 */
+	private void settleBuffered(@Nullable Throwable failure) {
+		List<Outbound> buffered = this.buffered;
+		if (buffered == null || buffered.isEmpty()) {
+			return;
+		}
+		for (Outbound message : buffered) {
+			if (failure != null) {
+				message.fail(failure);
+			}
+			else {
+				message.succeed();
+				this.session.sent(message);
+			}
+		}
+		buffered.clear();
+	}
+
+	private List<Outbound> buffered() {
+		List<Outbound> buffered = this.buffered;
+		if (buffered == null) {
+			buffered = new ArrayList<>();
+			this.buffered = buffered;
+		}
+		return buffered;
 	}
 
 }

@@ -189,6 +189,13 @@ class TestConnection implements Connection {
 		return Collections.unmodifiableList(new ArrayList<>(this.events));
 	}
 
+	/**
+	 * Add an event to {@link #events()}, for subclasses that send more kinds of frames.
+	 */
+	void recordEvent(String event) {
+		this.events.add(event);
+	}
+
 	/** The statuses {@link #close(int, String)} was called with. */
 	List<CloseStatus> closes() {
 		return Collections.unmodifiableList(new ArrayList<>(this.closes));

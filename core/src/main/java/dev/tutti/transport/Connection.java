@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 public interface Connection {
 
 	/**
-	 * Send a whole text message without blocking on I/O.
+	 * Send a whole text message: without blocking on I/O, or, on a batching connection,
+	 * into the buffer that {@link #flush(SendCallback)} writes out.
 	 * @param text the message
 	 * @param callback notified exactly once when the frame is written or has failed; it
 	 * may run on the calling thread before this method returns
@@ -30,20 +31,46 @@ public interface Connection {
 	void sendText(String text, SendCallback callback);
 
 	/**
-	 * Send a whole binary message without blocking on I/O.
+	 * Send a whole binary message: without blocking on I/O, or, on a batching connection,
+	 * into the buffer that {@link #flush(SendCallback)} writes out.
 	 * @param data the message; the buffer is not shared with other connections
 	 * @param callback notified exactly once when the frame is written or has failed
 	 */
 	void sendBinary(ByteBuffer data, SendCallback callback);
 
 	/**
-	 * Send a ping. The hub calls this from its worker threads, never from a container
-	 * thread, so implementations whose container only offers a blocking ping may block
-	 * for at most the write timeout.
+	 * Send a ping, and on a batching connection also write out what earlier sends left in
+	 * the buffer. The hub calls this from its worker or writer threads, never from a
+	 * container thread, so implementations whose container only offers a blocking ping
+	 * may block for at most the write timeout.
 	 * @param data the ping payload (at most 125 bytes)
 	 * @param callback notified exactly once when the ping is written or has failed
 	 */
 	void sendPing(ByteBuffer data, SendCallback callback);
+
+	/**
+	 * Whether this connection batches: {@code sendText} and {@code sendBinary} may block
+	 * (for at most the write timeout) and may leave the frame in a buffer that only
+	 * {@link #flush(SendCallback)} writes out. The hub then drains the session on its
+	 * writer threads, never on a container or application thread: it sends every queued
+	 * message and flushes once, so a backlog goes out in few writes. Default:
+	 * {@code false}, for connections whose sends are asynchronous.
+	 * @return {@code true} for a batching connection
+	 */
+	default boolean isBatching() {
+		return false;
+	}
+
+	/**
+	 * Write out what earlier sends left in the buffer. Called only on batching
+	 * connections, from the hub's writer threads, with no send in flight; may block for
+	 * at most the write timeout. Default: complete at once.
+	 * @param callback notified exactly once when the buffer is written or the write
+	 * failed
+	 */
+	default void flush(SendCallback callback) {
+		callback.completed(null);
+	}
 
 	/**
 	 * Send a close frame with the given status and close the connection. May block for at

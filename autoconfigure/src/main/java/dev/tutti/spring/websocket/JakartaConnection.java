@@ -15,72 +15,74 @@ import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.LinkedCaseInsensitiveMap;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * A {@link Connection} over a Jakarta WebSocket session, sending through its asynchronous
- * remote endpoint. The hub keeps at most one send in flight, so one {@link SendHandler}
- * instance (this object) serves every send without allocation.
+ * A batching {@link Connection} over a Jakarta WebSocket session. Sends go through the
+ * session's basic remote endpoint with the container's batching on, so the frames of a
+ * session's queued messages collect in the container's output buffer and leave in one
+ * write when the hub flushes at the end of a drain. The hub calls the sending methods
+ * from its writer threads only; each blocks for at most the write timeout (the
+ * container's blocking send timeout, set from it), after which the container closes the
+ * connection.
  */
-final class JakartaConnection implements Connection, SendHandler {
+final class JakartaConnection implements Connection {
 
-	/** Tomcat's per-session limit on blocking sends (pings and close frames). */
+	/** Tomcat's per-session limit on blocking sends. */
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	private final WebSocketSession session;
 
 	private final jakarta.websocket.Session nativeSession;
 
-	private final RemoteEndpoint.Async remote;
+	private final RemoteEndpoint.Basic remote;
 
 	private final Map<String, List<String>> headers;
 
-	private volatile @Nullable SendCallback callback;
+	private final boolean batching;
 
 	JakartaConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, Duration writeTimeout) {
 		this.session = session;
 		this.nativeSession = nativeSession;
-		this.remote = nativeSession.getAsyncRemote();
+		this.remote = nativeSession.getBasicRemote();
 		this.headers = copyHeaders(session);
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeout.toMillis());
+		this.batching = enableBatching(this.remote);
 	}
 
 	@Override
 	public void sendText(String text, SendCallback callback) {
-		this.callback = callback;
-		try {
-			this.remote.sendText(text, this);
-		}
-		catch (RuntimeException ex) {
-			complete(ex);
-		}
+		write(() -> this.remote.sendText(text), callback);
 	}
 
 	@Override
 	public void sendBinary(ByteBuffer data, SendCallback callback) {
-		this.callback = callback;
-		try {
-			this.remote.sendBinary(data, this);
-		}
-		catch (RuntimeException ex) {
-			complete(ex);
-		}
+		write(() -> this.remote.sendBinary(data), callback);
 	}
 
 	@Override
 	public void sendPing(ByteBuffer data, SendCallback callback) {
-		try {
+		write(() -> {
 			this.remote.sendPing(data);
-			callback.completed(null);
-		}
-		catch (IOException | RuntimeException ex) {
-			callback.completed(ex);
-		}
+			flushBatch();
+		}, callback);
+	}
+
+	/**
+	 * Return {@code true}: sends block, so the hub drains on its writer threads and
+	 * flushes once per drain.
+	 */
+	@Override
+	public boolean isBatching() {
+		return true;
+	}
+
+	@Override
+	public void flush(SendCallback callback) {
+		write(this::flushBatch, callback);
 	}
 
 	@Override
@@ -91,11 +93,6 @@ final class JakartaConnection implements Connection, SendHandler {
 		catch (IOException ex) {
 			// The connection is gone; the container reports the close.
 		}
-	}
-
-	@Override
-	public void onResult(SendResult result) {
-		complete(result.isOK() ? null : result.getException());
 	}
 
 	@Override
@@ -129,21 +126,52 @@ final class JakartaConnection implements Connection, SendHandler {
 		return this.session.getAttributes();
 	}
 
-	private void complete(@Nullable Throwable failure) {
-		SendCallback callback = this.callback;
-		this.callback = null;
-		if (callback != null) {
-			callback.completed(failure);
-		}
-	}
-
 	/**
 	 * Copy the handshake headers into a map that, like HTTP, ignores the case of names.
 	 */
+	private void flushBatch() throws IOException {
+		if (this.batching) {
+			this.remote.flushBatch();
+		}
+	}
+
+	private static void write(Write write, SendCallback callback) {
+		Throwable failure = null;
+		try {
+			write.run();
+		}
+		catch (IOException | RuntimeException ex) {
+			failure = ex;
+		}
+		callback.completed(failure);
+	}
+
+	/**
+	 * Turn on the container's batching, so frames collect in its output buffer until
+	 * {@link #flushBatch()}.
+	 * @return whether the container batches
+	 */
+	private static boolean enableBatching(RemoteEndpoint.Basic remote) {
+		try {
+			remote.setBatchingAllowed(true);
+			return remote.getBatchingAllowed();
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
+	}
+
 	private static Map<String, List<String>> copyHeaders(WebSocketSession session) {
 		Map<String, List<String>> headers = new LinkedCaseInsensitiveMap<>(Locale.ROOT);
 		session.getHandshakeHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
 		return Collections.unmodifiableMap(headers);
+	}
+
+	@FunctionalInterface
+	private interface Write {
+
+		void run() throws IOException;
+
 	}
 
 }

@@ -1,0 +1,167 @@
+package dev.tutti;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.tutti.transport.SendCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for sessions on a batching transport: drains run on the hub's writer threads,
+ * send every queued message and flush once.
+ */
+class BatchingWriterTests {
+
+	private final Hub hub = Hub.create();
+
+	private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void closeHub() {
+		this.hub.close();
+	}
+
+	@Test
+	void messagesQueuedDuringAFlushGoOutWithTheNextFlush() throws Exception {
+		BatchingConnection connection = open();
+		connection.blockFlushes();
+		Session session = connection.session();
+
+		session.write("a");
+		connection.awaitFlushStarted();
+		session.write("b");
+		session.write("c");
+		session.write("d");
+		connection.releaseFlushes();
+
+		await().until(() -> connection.events().size() == 6);
+		assertThat(connection.events()).containsExactly("text:a", "flush", "text:b", "text:c", "text:d", "flush");
+	}
+
+	@Test
+	void drainsRunOnWriterThreads() {
+		BatchingConnection connection = open();
+
+		connection.session().write("x");
+
+		await().until(() -> connection.events().contains("flush"));
+		assertThat(connection.sendThreads).singleElement().asString().startsWith("tutti-tutti-writer-");
+	}
+
+	@Test
+	void aMessageCountsAsWrittenWhenItsFlushSucceeds() throws Exception {
+		List<String> sent = new CopyOnWriteArrayList<>();
+		this.hub.onSentMessage((session, text) -> sent.add(text));
+		BatchingConnection connection = open();
+		connection.blockFlushes();
+
+		CompletableFuture<Void> written = connection.session().writeAsync("x").toCompletableFuture();
+		connection.awaitFlushStarted();
+
+		assertThat(connection.texts()).containsExactly("x");
+		assertThat(written).isNotDone();
+		assertThat(sent).isEmpty();
+		connection.releaseFlushes();
+		await().until(written::isDone);
+		assertThat(written).isCompleted();
+		assertThat(sent).containsExactly("x");
+	}
+
+	@Test
+	void aFailedFlushFailsItsMessagesAndClosesTheSession() {
+		BatchingConnection connection = open();
+		connection.failFlushes = true;
+
+		CompletableFuture<Void> written = connection.session().writeAsync("x").toCompletableFuture();
+
+		await().until(written::isDone);
+		assertThat(written).isCompletedExceptionally();
+		await().until(() -> connection.session().isClosed());
+		assertThat(this.errors).singleElement().isInstanceOf(IOException.class);
+		await().until(() -> !connection.closes().isEmpty());
+		assertThat(connection.closes()).containsExactly(CloseStatus.SERVER_ERROR.withReason("Write failed"));
+	}
+
+	@Test
+	void aGracefulCloseFlushesBeforeTheCloseFrame() {
+		BatchingConnection connection = open();
+
+		connection.session().write("last");
+		connection.session().close();
+
+		await().until(() -> connection.events().contains("close:1000"));
+		assertThat(connection.events()).containsSubsequence("text:last", "flush", "close:1000");
+	}
+
+	private BatchingConnection open() {
+		this.hub.onError((session, error) -> this.errors.add(error));
+		BatchingConnection connection = new BatchingConnection();
+		connection.open(this.hub);
+		return connection;
+	}
+
+	/**
+	 * A batching test connection that records flushes and the threads sends run on, and
+	 * can block or fail its flushes.
+	 */
+	private static final class BatchingConnection extends TestConnection {
+
+		final List<String> sendThreads = new CopyOnWriteArrayList<>();
+
+		private final CountDownLatch flushStarted = new CountDownLatch(1);
+
+		private volatile CountDownLatch flushGate = new CountDownLatch(0);
+
+		volatile boolean failFlushes;
+
+		void blockFlushes() {
+			this.flushGate = new CountDownLatch(1);
+		}
+
+		void releaseFlushes() {
+			this.flushGate.countDown();
+		}
+
+		void awaitFlushStarted() throws InterruptedException {
+			assertThat(this.flushStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		}
+
+		@Override
+		public boolean isBatching() {
+			return true;
+		}
+
+		@Override
+		public void sendText(String text, SendCallback callback) {
+			this.sendThreads.add(Thread.currentThread().getName());
+			super.sendText(text, callback);
+		}
+
+		@Override
+		public void flush(SendCallback callback) {
+			this.flushStarted.countDown();
+			Throwable failure = null;
+			try {
+				this.flushGate.await(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			if (this.failFlushes) {
+				failure = new IOException("Broken pipe");
+			}
+			recordEvent("flush");
+			callback.completed(failure);
+		}
+
+	}
+
+}
