@@ -128,22 +128,17 @@ class TestConnection implements Connection {
 	 */
 	void release() {
 		this.completion = Completion.SYNC;
-		while (true) {
-			SendCallback callback;
-			synchronized (this.held) {
-				callback = this.held.poll();
-			}
-			if (callback == null) {
-				return;
-			}
-			callback.completed(null);
-		}
+		completeHeld(null);
 	}
 
 	/**
 	 * Fail the held sends.
 	 */
 	void failHeld(Throwable failure) {
+		completeHeld(failure);
+	}
+
+	private void completeHeld(@Nullable Throwable failure) {
 		while (true) {
 			SendCallback callback;
 			synchronized (this.held) {

@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
  * its container's connection object and passes it to
  * {@link dev.tutti.Hub#open(Connection)}.
  * <p>
- * The hub never has more than one {@code sendText}/{@code sendBinary}/{@code sendPing} in
- * flight per connection: it calls the next one only after the previous callback ran.
- * Implementations must be thread-safe for that pattern (calls may come from different
- * threads).
+ * The hub never has more than one
+ * {@code sendText}/{@code sendBinary}/{@code sendPing}/{@code flush} in flight per
+ * connection: it calls the next one only after the previous callback ran. Implementations
+ * must be thread-safe for that pattern (calls may come from different threads).
  */
 public interface Connection {
 
