@@ -437,10 +437,6 @@ final class DefaultSession implements Session, ConnectionListener {
 		}
 	}
 
-	int queuedMessages() {
-		return this.writer.queued();
-	}
-
 	private boolean offerOrThrow(Outbound message) {
 		SessionWriter.Offer offer = this.writer.offer(message);
 		if (offer == SessionWriter.Offer.CLOSED) {

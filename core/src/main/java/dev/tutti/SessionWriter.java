@@ -213,10 +213,6 @@ final class SessionWriter implements SendCallback, Runnable {
 		return deadline != 0 && now - deadline > 0;
 	}
 
-	synchronized int queued() {
-		return (this.queue != null) ? this.queue.size() : 0;
-	}
-
 	/**
 	 * Drain on the calling thread, which only starts asynchronous sends, or on one of the
 	 * hub's writer threads for a batching transport, whose sends and flushes block.
