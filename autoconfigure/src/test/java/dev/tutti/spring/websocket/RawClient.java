@@ -249,6 +249,32 @@ final class RawClient implements Closeable {
 	}
 
 	/**
+	 * Read and discard what arrives until the server ends the connection. The bytes are
+	 * not parsed: a server that gives up on a stalled write may cut a frame short.
+	 * @param timeout how long to wait for the end
+	 * @return whether the server ended the connection within the timeout
+	 */
+	boolean awaitEndOfStream(Duration timeout) throws IOException {
+		this.socket.setSoTimeout((int) timeout.toMillis());
+		long deadline = System.nanoTime() + timeout.toNanos();
+		byte[] buffer = new byte[8192];
+		try {
+			while (System.nanoTime() - deadline < 0) {
+				if (this.in.read(buffer) < 0) {
+					return true;
+				}
+			}
+			return false;
+		}
+		catch (java.net.SocketTimeoutException ex) {
+			return false;
+		}
+		catch (SocketException ex) {
+			return true;
+		}
+	}
+
+	/**
 	 * Drop the connection with a TCP reset, without a close frame.
 	 */
 	void abort() throws IOException {

@@ -54,11 +54,9 @@ class SlowClientIntegrationTests extends AbstractIntegrationTests {
 				.filter((at) -> at > closedAt - WRITE_TIMEOUT.toNanos())
 				.count();
 			assertThat(deliveredWhileSlowWasStalled).isPositive();
-			RawClient.Frame close = slow.awaitClose(Duration.ofSeconds(10));
-			if (close != null) {
-				assertThat(new CloseStatus(close.closeCode(), close.closeReason()))
-					.isEqualTo(CloseStatus.WRITE_TIMEOUT);
-			}
+			// The stalled write was cut off, so what the client still reads may end
+			// mid-frame
+			assertThat(slow.awaitEndOfStream(Duration.ofSeconds(10))).isTrue();
 			assertThat(goodSession.isClosed()).isFalse();
 			this.hub.broadcast("after");
 			assertThat(good.receive()).isEqualTo("after");
