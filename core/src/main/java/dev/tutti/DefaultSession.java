@@ -364,10 +364,10 @@ final class DefaultSession implements Session, ConnectionListener {
 			return;
 		}
 		if (this.writer.writeTimedOut(now)) {
-			runOnWorker(() -> abort(CloseStatus.WRITE_TIMEOUT), () -> abort(CloseStatus.WRITE_TIMEOUT));
+			runOnWorker(() -> abort(CloseStatus.WRITE_TIMEOUT));
 		}
 		else if (now - this.lastSeen > pongTimeoutNanos) {
-			runOnWorker(() -> abort(CloseStatus.PONG_TIMEOUT), () -> abort(CloseStatus.PONG_TIMEOUT));
+			runOnWorker(() -> abort(CloseStatus.PONG_TIMEOUT));
 		}
 		else if (now - this.lastPing >= pingPeriodNanos) {
 			this.lastPing = now;
@@ -400,11 +400,11 @@ final class DefaultSession implements Session, ConnectionListener {
 				this.hub.logDebug(() -> "Closing " + this + " failed: " + ex);
 			}
 		};
-		runOnWorker(close, close);
+		runOnWorker(close);
 	}
 
-	void runOnWorker(Runnable task, Runnable ifRejected) {
-		this.hub.runOnWorker(task, ifRejected);
+	void runOnWorker(Runnable task) {
+		this.hub.runOnWorker(task);
 	}
 
 	void runOnWriter(Runnable task) {

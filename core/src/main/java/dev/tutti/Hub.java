@@ -613,23 +613,11 @@ public final class Hub implements AutoCloseable {
 	}
 
 	void dispatchText(DefaultSession session, String text) {
-		if (this.config.concurrentMessageHandling()) {
-			runOnWorker(() -> invoke(session, () -> this.messageHandler.handle(session, text)),
-					() -> invoke(session, () -> this.messageHandler.handle(session, text)));
-		}
-		else {
-			invoke(session, () -> this.messageHandler.handle(session, text));
-		}
+		dispatch(session, () -> this.messageHandler.handle(session, text));
 	}
 
 	void dispatchBinary(DefaultSession session, byte[] data) {
-		if (this.config.concurrentMessageHandling()) {
-			runOnWorker(() -> invoke(session, () -> this.binaryMessageHandler.handle(session, data)),
-					() -> invoke(session, () -> this.binaryMessageHandler.handle(session, data)));
-		}
-		else {
-			invoke(session, () -> this.binaryMessageHandler.handle(session, data));
-		}
+		dispatch(session, () -> this.binaryMessageHandler.handle(session, data));
 	}
 
 	void fireSent(DefaultSession session, Outbound message) {
@@ -679,21 +667,36 @@ public final class Hub implements AutoCloseable {
 		}
 	}
 
-	void runOnWorker(Runnable task, Runnable ifRejected) {
-		try {
-			this.worker.execute(task);
-		}
-		catch (RejectedExecutionException ex) {
-			ifRejected.run();
-		}
+	void runOnWorker(Runnable task) {
+		execute(this.worker, task);
 	}
 
 	void runOnWriter(Runnable task) {
+		execute(this.writers, task);
+	}
+
+	/**
+	 * Run a task on a pool, or on the calling thread if the pool refuses it.
+	 */
+	private static void execute(ExecutorService pool, Runnable task) {
 		try {
-			this.writers.execute(task);
+			pool.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
 			task.run();
+		}
+	}
+
+	/**
+	 * Run an inbound message handler on the calling thread, or on a worker thread when
+	 * concurrent message handling is on.
+	 */
+	private void dispatch(DefaultSession session, Callback handler) {
+		if (this.config.concurrentMessageHandling()) {
+			runOnWorker(() -> invoke(session, handler));
+		}
+		else {
+			invoke(session, handler);
 		}
 	}
 

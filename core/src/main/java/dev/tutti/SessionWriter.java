@@ -240,7 +240,7 @@ final class SessionWriter implements SendCallback, Runnable {
 	private void drain() {
 		while (true) {
 			Outbound next = null;
-			Op op;
+			Op op = Op.SEND;
 			CloseStatus close = null;
 			synchronized (this) {
 				if (this.released) {
@@ -266,7 +266,6 @@ final class SessionWriter implements SendCallback, Runnable {
 					this.released = true;
 					this.queue = null;
 					this.draining = false;
-					op = Op.SEND;
 				}
 				else {
 					this.draining = false;
@@ -299,8 +298,7 @@ final class SessionWriter implements SendCallback, Runnable {
 						this.connection.sendPing(ByteBuffer.allocate(0), this);
 					}
 					else {
-						this.session.runOnWorker(() -> this.connection.sendPing(ByteBuffer.allocate(0), this),
-								() -> completed(null));
+						this.session.runOnWorker(() -> this.connection.sendPing(ByteBuffer.allocate(0), this));
 					}
 				}
 				case FLUSH -> this.connection.flush(this);
