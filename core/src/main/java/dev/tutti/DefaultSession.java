@@ -68,7 +68,7 @@ final class DefaultSession implements Session, ConnectionListener {
 		this.hub = hub;
 		this.connection = connection;
 		this.attributes = new ConcurrentHashMap<>(connection.handshakeAttributes());
-		this.writer = new SessionWriter(this, connection, hub.config());
+		this.writer = new SessionWriter(this, connection, hub.config(), hub.heartbeat());
 		this.maxMessageSize = hub.config().maxMessageSize();
 		long now = System.nanoTime();
 		this.lastSeen = now;

@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A tick is a quarter of the shortest of ping period, pong timeout and write timeout,
  * between 10 ms and 1 s, so timeouts are enforced within that much of their value.
+ * <p>
+ * The heartbeat is also the writers' clock: {@link #now()} is read once per write, far
+ * more often than {@link System#nanoTime()} needs to be, and lags it by at most a tick
+ * (more only if the heartbeat thread is starved).
  */
 final class Heartbeat {
 
@@ -37,6 +41,8 @@ final class Heartbeat {
 
 	private volatile boolean stopped;
 
+	private volatile long now = System.nanoTime();
+
 	Heartbeat(Hub hub) {
 		HubConfig config = hub.config();
 		this.hub = hub;
@@ -51,6 +57,7 @@ final class Heartbeat {
 		if (this.scheduler != null || this.stopped) {
 			return;
 		}
+		this.now = System.nanoTime();
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
 				daemonThreads("tutti-" + this.hub.config().name() + "-heartbeat-"));
 		scheduler.setRemoveOnCancelPolicy(true);
@@ -65,8 +72,20 @@ final class Heartbeat {
 		}
 	}
 
+	/**
+	 * Return the {@link System#nanoTime()} of the last tick.
+	 */
+	long now() {
+		return this.now;
+	}
+
+	long tickNanos() {
+		return this.tickNanos;
+	}
+
 	private void tick() {
 		long now = System.nanoTime();
+		this.now = now;
 		for (DefaultSession session : this.hub.registeredSessions()) {
 			try {
 				session.heartbeat(now, this.pingPeriodNanos, this.pongTimeoutNanos);

@@ -600,6 +600,10 @@ public final class Hub implements AutoCloseable {
 		this.sessions.remove(session.id(), session);
 	}
 
+	Heartbeat heartbeat() {
+		return this.heartbeat;
+	}
+
 	Collection<DefaultSession> registeredSessions() {
 		return this.sessions.values();
 	}

@@ -1,10 +1,11 @@
 package dev.tutti;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
@@ -28,6 +29,21 @@ import org.jspecify.annotations.Nullable;
  * that carried it succeeds.
  */
 final class SessionWriter implements SendCallback, Runnable {
+
+	private static final VarHandle HANDOFF;
+
+	private static final VarHandle DEADLINE;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			HANDOFF = lookup.findVarHandle(SessionWriter.class, "handoff", int.class);
+			DEADLINE = lookup.findVarHandle(SessionWriter.class, "deadline", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/** What the drainer does next. */
 	private enum Op {
@@ -90,62 +106,85 @@ final class SessionWriter implements SendCallback, Runnable {
 
 	private final boolean batching;
 
+	private final Heartbeat clock;
+
 	private boolean unflushed;
 
-	private volatile @Nullable Outbound inFlight;
+	/*
+	 * The operation in flight: written by the drainer before it calls the transport, read
+	 * by the completion callback, which the transport runs after that call.
+	 */
+	private @Nullable Outbound inFlight;
 
-	private volatile Op inFlightOp = Op.SEND;
+	private Op inFlightOp = Op.SEND;
 
 	/** Messages a batching transport buffered since the last flush; drainer-owned. */
 	private @Nullable List<Outbound> buffered;
 
-	private final AtomicInteger handoff = new AtomicInteger();
+	/** Which of send and completion finished second, and so continues the drain. */
+	@SuppressWarnings("unused")
+	private int handoff;
 
-	private volatile long deadline;
+	/** When the write in flight times out on the heartbeat's clock, or 0 if none is. */
+	@SuppressWarnings("unused")
+	private long deadline;
 
-	SessionWriter(DefaultSession session, Connection connection, HubConfig config) {
+	SessionWriter(DefaultSession session, Connection connection, HubConfig config, Heartbeat clock) {
 		this.session = session;
 		this.connection = connection;
 		this.capacity = config.outboundBufferSize();
 		this.policy = config.overflowPolicy();
 		this.writeTimeoutNanos = config.writeTimeout().toNanos();
 		this.batching = connection.isBatching();
+		this.clock = clock;
 	}
 
 	Offer offer(Outbound message) {
 		Outbound evicted = null;
+		boolean direct = false;
 		boolean start = false;
 		Offer offer;
 		synchronized (this) {
 			if (this.released || this.closeAfterFlush != null) {
 				return Offer.CLOSED;
 			}
-			ArrayDeque<Outbound> queue = this.queue;
-			if (queue == null) {
-				queue = new ArrayDeque<>();
-				this.queue = queue;
-			}
-			if (queue.size() < this.capacity) {
-				queue.add(message);
+			if (!this.draining && !this.batching) {
+				// An idle writer's queue is empty: the message is sent now, never queued.
+				this.draining = true;
+				direct = true;
 				offer = Offer.QUEUED;
 			}
-			else if (this.policy == OverflowPolicy.DROP_OLDEST) {
-				evicted = queue.poll();
-				queue.add(message);
-				offer = Offer.QUEUED_EVICTED;
-			}
 			else {
-				offer = Offer.DROPPED;
-			}
-			if (offer.queued() && !this.draining) {
-				this.draining = true;
-				start = true;
+				ArrayDeque<Outbound> queue = this.queue;
+				if (queue == null) {
+					queue = new ArrayDeque<>();
+					this.queue = queue;
+				}
+				if (queue.size() < this.capacity) {
+					queue.add(message);
+					offer = Offer.QUEUED;
+				}
+				else if (this.policy == OverflowPolicy.DROP_OLDEST) {
+					evicted = queue.poll();
+					queue.add(message);
+					offer = Offer.QUEUED_EVICTED;
+				}
+				else {
+					offer = Offer.DROPPED;
+				}
+				if (offer.queued() && !this.draining) {
+					this.draining = true;
+					start = true;
+				}
 			}
 		}
 		if (offer != Offer.QUEUED) {
 			overflowed((evicted != null) ? evicted : message);
 		}
-		if (start) {
+		if (direct) {
+			drain(message);
+		}
+		else if (start) {
 			startDrain();
 		}
 		return offer;
@@ -208,8 +247,12 @@ final class SessionWriter implements SendCallback, Runnable {
 		return this.released;
 	}
 
+	/**
+	 * Whether the write in flight has passed its deadline.
+	 * @param now a {@link System#nanoTime()}
+	 */
 	boolean writeTimedOut(long now) {
-		long deadline = this.deadline;
+		long deadline = (long) DEADLINE.getOpaque(this);
 		return deadline != 0 && now - deadline > 0;
 	}
 
@@ -222,13 +265,13 @@ final class SessionWriter implements SendCallback, Runnable {
 			this.session.runOnWriter(this);
 		}
 		else {
-			drain();
+			drain(null);
 		}
 	}
 
 	@Override
 	public void run() {
-		drain();
+		drain(null);
 	}
 
 	private void overflowed(Outbound dropped) {
@@ -237,55 +280,64 @@ final class SessionWriter implements SendCallback, Runnable {
 		this.session.overflowed(ex);
 	}
 
-	private void drain() {
+	/**
+	 * Send until the queue is empty or a send completes later, in which case its
+	 * completion carries on.
+	 * @param first a message to send before looking at the queue
+	 */
+	private void drain(@Nullable Outbound first) {
+		Outbound next = first;
 		while (true) {
-			Outbound next = null;
 			Op op = Op.SEND;
-			CloseStatus close = null;
-			synchronized (this) {
-				if (this.released) {
-					this.draining = false;
-					break;
+			if (next == null) {
+				CloseStatus close = null;
+				synchronized (this) {
+					if (this.released) {
+						this.draining = false;
+						break;
+					}
+					if (this.pingPending) {
+						this.pingPending = false;
+						this.unflushed = false;
+						op = Op.PING;
+					}
+					else if (this.queue != null && !this.queue.isEmpty()) {
+						next = this.queue.poll();
+						this.unflushed = this.batching;
+					}
+					else if (this.unflushed) {
+						this.unflushed = false;
+						op = Op.FLUSH;
+					}
+					else if (this.closeAfterFlush != null) {
+						close = this.closeAfterFlush;
+						this.released = true;
+						this.queue = null;
+						this.draining = false;
+					}
+					else {
+						this.draining = false;
+						return;
+					}
 				}
-				if (this.pingPending) {
-					this.pingPending = false;
-					this.unflushed = false;
-					op = Op.PING;
-				}
-				else if (this.queue != null && !this.queue.isEmpty()) {
-					next = this.queue.poll();
-					this.unflushed = this.batching;
-					op = Op.SEND;
-				}
-				else if (this.unflushed) {
-					this.unflushed = false;
-					op = Op.FLUSH;
-				}
-				else if (this.closeAfterFlush != null) {
-					close = this.closeAfterFlush;
-					this.released = true;
-					this.queue = null;
-					this.draining = false;
-				}
-				else {
-					this.draining = false;
+				if (close != null) {
+					this.session.closeTransport(close);
 					return;
 				}
-				this.inFlight = next;
-				this.inFlightOp = op;
 			}
-			if (close != null) {
-				this.session.closeTransport(close);
-				return;
-			}
+			this.inFlight = next;
+			this.inFlightOp = op;
+			// The clock lags by up to a tick: a tick more keeps the deadline from coming
+			// early.
 			long timeout = (next != null && next.timeoutNanos > 0) ? next.timeoutNanos : this.writeTimeoutNanos;
-			long deadline = System.nanoTime() + timeout;
-			this.deadline = (deadline != 0) ? deadline : 1;
-			this.handoff.set(0);
+			long deadline = this.clock.now() + this.clock.tickNanos() + timeout;
+			DEADLINE.setOpaque(this, (deadline != 0) ? deadline : 1);
+			HANDOFF.setRelease(this, 0);
 			send(op, next);
-			if (this.handoff.incrementAndGet() != 2) {
+			if ((int) HANDOFF.getAndAdd(this, 1) == 0) {
 				return;
 			}
+			next = null;
 		}
 		settleBuffered(new SessionClosedException(this.session.id()));
 	}
@@ -322,8 +374,9 @@ final class SessionWriter implements SendCallback, Runnable {
 		Outbound done = this.inFlight;
 		Op op = this.inFlightOp;
 		this.inFlight = null;
-		boolean timedOut = writeTimedOut(System.nanoTime());
-		this.deadline = 0;
+		// A failure within a tick of the deadline counts as the write timing out.
+		boolean timedOut = failure != null && writeTimedOut(System.nanoTime() + this.clock.tickNanos());
+		DEADLINE.setOpaque(this, 0L);
 		if (failure != null) {
 			if (done != null) {
 				done.fail(failure);
@@ -341,8 +394,8 @@ final class SessionWriter implements SendCallback, Runnable {
 		else if (op != Op.SEND) {
 			settleBuffered(null);
 		}
-		if (this.handoff.incrementAndGet() == 2) {
-			drain();
+		if ((int) HANDOFF.getAndAdd(this, 1) == 1) {
+			drain(null);
 		}
 	}
 
