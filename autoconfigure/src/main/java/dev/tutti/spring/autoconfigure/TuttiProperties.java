@@ -77,6 +77,8 @@ public class TuttiProperties {
 
 	private final Json json = new Json();
 
+	private final Tomcat tomcat = new Tomcat();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -161,6 +163,10 @@ public class TuttiProperties {
 		return this.json;
 	}
 
+	public Tomcat getTomcat() {
+		return this.tomcat;
+	}
+
 	/**
 	 * Typed JSON message settings.
 	 */
@@ -192,6 +198,62 @@ public class TuttiProperties {
 
 		public void setErrorReply(boolean errorReply) {
 			this.errorReply = errorReply;
+		}
+
+	}
+
+	/**
+	 * Per-connection buffers of an embedded Tomcat. They decide most of the memory an
+	 * idle WebSocket connection costs: with Tomcat's defaults (8 KiB each) about 77 KB,
+	 * with these about 21 KB.
+	 */
+	public static class Tomcat {
+
+		/**
+		 * Size of the WebSocket container's text and binary message buffers of every
+		 * connection (the text buffer holds this many characters). Tutti receives larger
+		 * messages in parts and reassembles them up to max-message-size. Not applied when
+		 * the application declares a ServletServerContainerFactoryBean.
+		 */
+		private DataSize messageBufferSize = DataSize.ofKilobytes(1);
+
+		/**
+		 * Size of Tomcat's WebSocket frame input, output and encoder buffers of every
+		 * connection, and its default message buffer size for WebSocket clients too. Set
+		 * as the 'org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE' system property when
+		 * the server starts, unless that is set already; Tomcat reads it once per JVM.
+		 */
+		private DataSize frameBufferSize = DataSize.ofKilobytes(1);
+
+		/**
+		 * Size of the connector's socket read and write buffers ('socket.appReadBufSize'
+		 * and 'socket.appWriteBufSize') of every connection, HTTP included. One write to
+		 * the network carries at most this much.
+		 */
+		private DataSize socketBufferSize = DataSize.ofKilobytes(2);
+
+		public DataSize getMessageBufferSize() {
+			return this.messageBufferSize;
+		}
+
+		public void setMessageBufferSize(DataSize messageBufferSize) {
+			this.messageBufferSize = messageBufferSize;
+		}
+
+		public DataSize getFrameBufferSize() {
+			return this.frameBufferSize;
+		}
+
+		public void setFrameBufferSize(DataSize frameBufferSize) {
+			this.frameBufferSize = frameBufferSize;
+		}
+
+		public DataSize getSocketBufferSize() {
+			return this.socketBufferSize;
+		}
+
+		public void setSocketBufferSize(DataSize socketBufferSize) {
+			this.socketBufferSize = socketBufferSize;
 		}
 
 	}
