@@ -11,10 +11,11 @@
 # Each server runs pinned to CPU 0, the load generator to CPU 1; only 127.0.0.1 is used.
 # Settings (environment): STEPS (1000,2000,3000), BROADCASTS (100), CONCURRENCY (4),
 # WARMUP_BROADCASTS (500), IDLE_CLIENTS (2000), HEAP (1g), PORT (18080), SKIP_BUILD (0),
-# SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti baseline tutti-1k-buffers"),
-# JMH_ARGS, NICE (0; a negative value favours the benchmark on a shared machine). Besides tutti and baseline, a server variant may be tutti-1k-buffers (all three
-# container buffers at 1 KiB) or tutti-1k-message-buffers, tutti-1k-socket-buffers,
-# tutti-1k-frame-buffers (one knob each).
+# SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti baseline tutti-tomcat-buffers
+# baseline-small-buffers"), JMH_ARGS, NICE (0; a negative value favours the benchmark on a shared
+# machine). Besides tutti and baseline, a server variant may be tutti-tomcat-buffers (Tutti with
+# Tomcat's 8 KiB per-connection buffers instead of its own defaults) or baseline-small-buffers
+# (the baseline with the buffer sizes Tutti sets by default).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -27,7 +28,7 @@ IDLE_CLIENTS=${IDLE_CLIENTS:-2000}
 HEAP=${HEAP:-1g}
 PORT=${PORT:-18080}
 SHOOTOUT_SERVERS=${SHOOTOUT_SERVERS:-"tutti baseline"}
-MEMORY_VARIANTS=${MEMORY_VARIANTS:-"tutti baseline tutti-1k-buffers"}
+MEMORY_VARIANTS=${MEMORY_VARIANTS:-"tutti baseline tutti-tomcat-buffers baseline-small-buffers"}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc"}
 NICE=${NICE:-0}
 SERVER_JVM=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -XX:NativeMemoryTracking=summary)
@@ -90,15 +91,12 @@ start_variant() {
 	case "$variant" in
 		tutti | baseline)
 			start_server "$variant-$phase" "$variant" "$port" ;;
-		tutti-1k-buffers)
-			start_server "$variant-$phase" tutti "$port" -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024 -- \
-				--shootout.message-buffer-size=1KB --shootout.socket-buffer-size=1KB ;;
-		tutti-1k-message-buffers)
-			start_server "$variant-$phase" tutti "$port" -- --shootout.message-buffer-size=1KB ;;
-		tutti-1k-socket-buffers)
-			start_server "$variant-$phase" tutti "$port" -- --shootout.socket-buffer-size=1KB ;;
-		tutti-1k-frame-buffers)
-			start_server "$variant-$phase" tutti "$port" -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024 ;;
+		tutti-tomcat-buffers)
+			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.frame-buffer-size=8KB \
+				--tutti.tomcat.message-buffer-size=8KB --tutti.tomcat.socket-buffer-size=8KB ;;
+		baseline-small-buffers)
+			start_server "$variant-$phase" baseline "$port" -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024 -- \
+				--shootout.message-buffer-size=1KB --shootout.socket-buffer-size=2KB ;;
 		*)
 			echo "Unknown server variant $variant" >&2
 			exit 2 ;;
@@ -184,14 +182,21 @@ jmh() {
 	nice -n "$NICE" taskset -c 1 java -cp "$CLASSES:$(cat "$OUT/classpath.txt")" org.openjdk.jmh.Main $JMH_ARGS \
 		-rf csv -rff "$OUT/jmh.csv" 'dev.tutti.benchmarks.jmh.*' | tee "$OUT/jmh.txt"
 	echo
-	awk -F, 'NR > 1 { gsub(/["\r]/, "") }
-		NR > 1 && $1 ~ /BroadcastBenchmark.broadcast$/ { t[$8] = $5 }
-		NR > 1 && $1 ~ /BroadcastBenchmark.broadcast:gc.alloc.rate.norm$/ { a[$8] = $5 }
+	awk -F, '{ gsub(/["\r]/, "") }
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 ~ /BroadcastBenchmark.broadcast$/ { t[$col["Param: sessions"]] = $5 }
+		$1 ~ /BroadcastBenchmark.broadcast:gc.alloc.rate.norm$/ { a[$col["Param: sessions"]] = $5 }
+		$1 ~ /RoomBenchmark.broadcastToRoom$/ { r[$col["Param: members"]] = $5 }
+		$1 ~ /RoomBenchmark.joinAndLeave$/ { j[$col["Param: members"]] = $5 }
 		END {
 			if (t[10] != "" && t[10000] != "")
 				printf "Broadcast: %.1f ns per recipient at 10 sessions, %.1f ns at 10,000; one more recipient costs %.1f ns\n", t[10] / 10, t[10000] / 10000, (t[10000] - t[10]) / 9990
 			if (a[10] != "" && a[10000] != "")
 				printf "Allocation per broadcast: %.0f B at 10 sessions, %.0f B at 10,000\n", a[10], a[10000]
+			if (r[10] != "" && r[1000] != "")
+				printf "Room broadcast in a hub of 10,000 sessions: %.1f ns per member in a room of 10, %.1f ns in a room of 1,000\n", r[10] / 10, r[1000] / 1000
+			if (j[10] != "")
+				printf "Joining and leaving a room: %.0f ns\n", j[10]
 		}' \
 		"$OUT/jmh.csv"
 }

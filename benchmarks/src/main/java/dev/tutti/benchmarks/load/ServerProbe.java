@@ -25,6 +25,9 @@ final class ServerProbe {
 
 	private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
 
+	private static final Pattern NMT_ARENA_CHUNKS = Pattern
+		.compile("Arena Chunk \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+
 	private final long pid;
 
 	ServerProbe(long pid) {
@@ -72,7 +75,10 @@ final class ServerProbe {
 	}
 
 	/**
-	 * Run a full GC in the server, then read its heap use and its native memory.
+	 * Run a full GC in the server, then read its heap use and its native memory. The
+	 * native memory leaves out the heap and the pool of arena chunks, the JIT compiler's
+	 * scratch memory that a timer frees, which would otherwise add or remove megabytes
+	 * depending on when it last ran.
 	 */
 	Memory memory() throws IOException {
 		jcmd("GC.run");
@@ -91,7 +97,9 @@ final class ServerProbe {
 		}
 		long committed = Long.parseLong(total.group(2));
 		long heapCommitted = Long.parseLong(javaHeap.group(2));
-		return new Memory(heapUsed, committed - heapCommitted, heapCommitted);
+		Matcher arenaChunks = NMT_ARENA_CHUNKS.matcher(nmt);
+		long arenaChunksCommitted = arenaChunks.find() ? Long.parseLong(arenaChunks.group(2)) : 0;
+		return new Memory(heapUsed, committed - heapCommitted - arenaChunksCommitted, heapCommitted);
 	}
 
 	private String jcmd(String... command) throws IOException {

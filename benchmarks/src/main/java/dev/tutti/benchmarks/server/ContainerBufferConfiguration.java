@@ -10,8 +10,9 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * Optional per-connection buffer sizes of the container, for measuring what an idle
- * connection costs. Unset properties keep Tomcat's defaults.
+ * Optional per-connection buffer sizes of the container for the baseline, for measuring
+ * what an idle connection costs with the sizes Tutti's {@code tutti.tomcat.*} properties
+ * set by default. Unset properties keep Tomcat's defaults.
  * <ul>
  * <li>{@code shootout.message-buffer-size}: the WebSocket text and binary message buffers
  * (Tomcat's default is 8 KiB; the text buffer holds chars, so twice the bytes).</li>
