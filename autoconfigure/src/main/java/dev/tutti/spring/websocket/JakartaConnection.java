@@ -127,7 +127,7 @@ final class JakartaConnection implements Connection {
 	}
 
 	/**
-	 * Copy the handshake headers into a map that, like HTTP, ignores the case of names.
+	 * Write out what the container's batching buffered.
 	 */
 	private void flushBatch() throws IOException {
 		if (this.batching) {
@@ -161,6 +161,9 @@ final class JakartaConnection implements Connection {
 		}
 	}
 
+	/**
+	 * Copy the handshake headers into a map that, like HTTP, ignores the case of names.
+	 */
 	private static Map<String, List<String>> copyHeaders(WebSocketSession session) {
 		Map<String, List<String>> headers = new LinkedCaseInsensitiveMap<>(Locale.ROOT);
 		session.getHandshakeHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
