@@ -75,13 +75,20 @@ final class ServerProbe {
 	}
 
 	/**
+	 * Run a full GC in the server.
+	 */
+	void collectGarbage() throws IOException {
+		jcmd("GC.run");
+	}
+
+	/**
 	 * Run a full GC in the server, then read its heap use and its native memory. The
 	 * native memory leaves out the heap and the pool of arena chunks, the JIT compiler's
 	 * scratch memory that a timer frees, which would otherwise add or remove megabytes
 	 * depending on when it last ran.
 	 */
 	Memory memory() throws IOException {
-		jcmd("GC.run");
+		collectGarbage();
 		String heapInfo = jcmd("GC.heap_info");
 		long heapUsed = 0;
 		Matcher heap = HEAP_USED.matcher(heapInfo);
