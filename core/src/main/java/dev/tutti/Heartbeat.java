@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One scheduler thread per hub that, on each tick, pings the sessions whose ping period
  * has passed and closes those whose pong or write timed out, including closed sessions
- * still flushing their queue before the close frame. Started with the first session; once
+ * still flushing their queue before the close frame. Every 50 ms it also lets the writer
+ * pool replace drains blocked on slow clients. Started with the first session; once
  * stopped it runs on until no closed session is flushing.
  * <p>
  * A tick is a quarter of the shortest of ping period, pong timeout and write timeout,
@@ -28,6 +29,9 @@ final class Heartbeat {
 	private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** How often the writer pool looks for blocked drains. */
+	private static final long WRITER_CHECK_MILLIS = 50;
 
 	private final Hub hub;
 
@@ -62,6 +66,8 @@ final class Heartbeat {
 				daemonThreads("tutti-" + this.hub.config().name() + "-heartbeat-"));
 		scheduler.setRemoveOnCancelPolicy(true);
 		scheduler.scheduleWithFixedDelay(this::tick, this.tickNanos, this.tickNanos, TimeUnit.NANOSECONDS);
+		scheduler.scheduleWithFixedDelay(this.hub.writers()::rebalance, WRITER_CHECK_MILLIS, WRITER_CHECK_MILLIS,
+				TimeUnit.MILLISECONDS);
 		this.scheduler = scheduler;
 	}
 

@@ -65,11 +65,12 @@ public final class Hub implements AutoCloseable {
 	private static final int WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
 	/**
-	 * Threads that drain the sessions of batching transports: they write a session's
-	 * queued messages and flush them at once, and may block on a slow client for at most
-	 * the write timeout. Idle threads end after 30 seconds.
+	 * Threads that drain the sessions of batching transports, one per CPU: they write a
+	 * session's queued messages and flush them at once, and may block on a slow client
+	 * for at most the write timeout, in which case the pool grows (see
+	 * {@link WriterPool}).
 	 */
-	private static final int WRITER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+	private static final int WRITER_THREADS = Runtime.getRuntime().availableProcessors();
 
 	private final HubConfig config;
 
@@ -87,7 +88,7 @@ public final class Hub implements AutoCloseable {
 
 	private final ExecutorService worker;
 
-	private final ExecutorService writers;
+	private final WriterPool writers;
 
 	private volatile HandshakeHandler handshakeHandler = (request) -> HandshakeResult.accept();
 
@@ -130,7 +131,7 @@ public final class Hub implements AutoCloseable {
 	private Hub(HubConfig config) {
 		this.config = config;
 		this.worker = pool(WORKER_THREADS, "tutti-" + config.name() + "-worker-");
-		this.writers = pool(WRITER_THREADS, "tutti-" + config.name() + "-writer-");
+		this.writers = new WriterPool(WRITER_THREADS, "tutti-" + config.name() + "-writer-");
 		this.heartbeat = new Heartbeat(this);
 	}
 
@@ -602,6 +603,10 @@ public final class Hub implements AutoCloseable {
 
 	Heartbeat heartbeat() {
 		return this.heartbeat;
+	}
+
+	WriterPool writers() {
+		return this.writers;
 	}
 
 	Collection<DefaultSession> registeredSessions() {

@@ -1,6 +1,8 @@
 package dev.tutti;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,6 +90,29 @@ class BatchingWriterTests {
 		assertThat(this.errors).singleElement().isInstanceOf(IOException.class);
 		await().until(() -> !connection.closes().isEmpty());
 		assertThat(connection.closes()).containsExactly(CloseStatus.SERVER_ERROR.withReason("Write failed"));
+	}
+
+	@Test
+	void clientsThatStopReadingDoNotHoldUpTheOthers() throws Exception {
+		int writers = Runtime.getRuntime().availableProcessors();
+		List<BatchingConnection> stalled = new ArrayList<>();
+		for (int i = 0; i <= writers; i++) {
+			BatchingConnection connection = open();
+			connection.blockFlushes();
+			connection.session().write("stuck");
+			connection.awaitFlushStarted();
+			stalled.add(connection);
+		}
+		BatchingConnection healthy = open();
+
+		healthy.session().write("x");
+
+		// The stalled flushes give up after 5 s; the healthy session must not wait for
+		// them.
+		await().atMost(Duration.ofSeconds(3)).until(() -> healthy.events().contains("flush"));
+		assertThat(this.hub.writers().getCorePoolSize()).isGreaterThan(writers);
+		stalled.forEach(BatchingConnection::releaseFlushes);
+		await().until(() -> this.hub.writers().getCorePoolSize() == writers);
 	}
 
 	@Test
