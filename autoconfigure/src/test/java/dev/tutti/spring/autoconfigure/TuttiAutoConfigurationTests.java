@@ -314,7 +314,7 @@ class TuttiAutoConfigurationTests {
 			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofBytes(0)));
 	}
 
-	private static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {
+	static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {
 		assertThat(context).hasFailed();
 		assertThat(context.getStartupFailure()).rootCause()
 			.hasMessageContaining(name)

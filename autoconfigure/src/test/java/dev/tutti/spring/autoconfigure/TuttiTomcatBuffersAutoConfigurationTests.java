@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -87,8 +86,8 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 	@Test
 	void failsWhenTheFrameBufferSizeIsNotPositive() {
 		this.contextRunner.withPropertyValues("tutti.tomcat.frame-buffer-size=-1KB")
-			.run((context) -> assertInvalidProperty(context, "tutti.tomcat.frame-buffer-size",
-					DataSize.ofKilobytes(-1)));
+			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
+					"tutti.tomcat.frame-buffer-size", DataSize.ofKilobytes(-1)));
 		assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isNull();
 	}
 
@@ -154,14 +153,15 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 	@Test
 	void failsWhenTheSocketBufferSizeIsNotPositive() {
 		this.contextRunner.withPropertyValues("tutti.tomcat.socket-buffer-size=0B")
-			.run((context) -> assertInvalidProperty(context, "tutti.tomcat.socket-buffer-size", DataSize.ofBytes(0)));
+			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
+					"tutti.tomcat.socket-buffer-size", DataSize.ofBytes(0)));
 	}
 
 	@Test
 	void failsWhenTheMessageBufferSizeExceeds2GiB() {
 		this.contextRunner.withPropertyValues("tutti.tomcat.message-buffer-size=3GB")
-			.run((context) -> assertInvalidProperty(context, "tutti.tomcat.message-buffer-size",
-					DataSize.ofGigabytes(3)));
+			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
+					"tutti.tomcat.message-buffer-size", DataSize.ofGigabytes(3)));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -173,16 +173,6 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 		Connector connector = new Connector();
 		factory.getConnectorCustomizers().forEach((connectorCustomizer) -> connectorCustomizer.customize(connector));
 		return connector;
-	}
-
-	private static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {
-		assertThat(context).hasFailed();
-		assertThat(context.getStartupFailure()).rootCause()
-			.hasMessageContaining(name)
-			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
-				assertThat(ex.getName()).isEqualTo(name);
-				assertThat(ex.getValue()).isEqualTo(value);
-			});
 	}
 
 	@Configuration(proxyBeanMethods = false)
