@@ -3,8 +3,6 @@ package dev.tutti.spring.autoconfigure;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.context.ServletContextAware;
 
 /**
@@ -28,20 +26,6 @@ final class ServerContainerBuffers implements ServletContextAware {
 			container.setDefaultMaxTextMessageBufferSize(this.messageBufferSize);
 			container.setDefaultMaxBinaryMessageBufferSize(this.messageBufferSize);
 		}
-	}
-
-	/**
-	 * Return a buffer size in bytes.
-	 * @throws InvalidConfigurationPropertyValueException naming the property if the size
-	 * is not between 1 byte and 2 GiB
-	 */
-	static int bytes(String property, DataSize size) {
-		long bytes = size.toBytes();
-		if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException(property, size,
-					"A buffer size must be between 1B and 2GB.");
-		}
-		return (int) bytes;
 	}
 
 }

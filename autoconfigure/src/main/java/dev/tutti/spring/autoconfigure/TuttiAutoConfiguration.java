@@ -30,6 +30,7 @@ import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
@@ -90,10 +91,10 @@ public final class TuttiAutoConfiguration {
 		@Bean
 		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tuttiTomcatBuffers(TuttiProperties properties) {
 			TuttiProperties.Tomcat tomcat = properties.getTomcat();
-			String socketBufferSize = Integer.toString(
-					ServerContainerBuffers.bytes("tutti.tomcat.socket-buffer-size", tomcat.getSocketBufferSize()));
+			String socketBufferSize = Integer
+				.toString(bytes("tutti.tomcat.socket-buffer-size", tomcat.getSocketBufferSize()));
 			String frameBufferSize = Integer
-				.toString(ServerContainerBuffers.bytes("tutti.tomcat.frame-buffer-size", tomcat.getFrameBufferSize()));
+				.toString(bytes("tutti.tomcat.frame-buffer-size", tomcat.getFrameBufferSize()));
 			return (factory) -> {
 				if (System.getProperty(FRAME_BUFFER_SIZE_PROPERTY) == null) {
 					System.setProperty(FRAME_BUFFER_SIZE_PROPERTY, frameBufferSize);
@@ -108,8 +109,22 @@ public final class TuttiAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ServletServerContainerFactoryBean.class)
 		ServerContainerBuffers tuttiServerContainerBuffers(TuttiProperties properties) {
-			return new ServerContainerBuffers(ServerContainerBuffers.bytes("tutti.tomcat.message-buffer-size",
-					properties.getTomcat().getMessageBufferSize()));
+			return new ServerContainerBuffers(
+					bytes("tutti.tomcat.message-buffer-size", properties.getTomcat().getMessageBufferSize()));
+		}
+
+		/**
+		 * Return a buffer size in bytes.
+		 * @throws InvalidConfigurationPropertyValueException naming the property if the
+		 * size is not between 1 byte and 2 GiB
+		 */
+		private static int bytes(String property, DataSize size) {
+			long bytes = size.toBytes();
+			if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+				throw new InvalidConfigurationPropertyValueException(property, size,
+						"A buffer size must be between 1B and 2GB.");
+			}
+			return (int) bytes;
 		}
 
 		private static void setSocketProperty(Connector connector, String name, String value) {
