@@ -10,7 +10,8 @@
 #
 # Each server runs pinned to CPU 0, the load generator to CPU 1; only 127.0.0.1 is used.
 # Settings (environment): STEPS (1000,2000,3000), BROADCASTS (100), CONCURRENCY (4),
-# WARMUP_BROADCASTS (500), IDLE_CLIENTS (2000), HEAP (1g), PORT (18080), SKIP_BUILD (0),
+# WARMUP_BROADCASTS (500), ROUNDS (5 shootout rounds, each starting both servers afresh, in
+# alternating order), IDLE_CLIENTS (2000), HEAP (1g), PORT (18080), SKIP_BUILD (0),
 # SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti baseline tutti-tomcat-buffers
 # baseline-small-buffers"), JMH_ARGS, NICE (0; a negative value favours the benchmark on a shared
 # machine). Besides tutti and baseline, a server variant may be tutti-tomcat-buffers (Tutti with
@@ -24,6 +25,7 @@ STEPS=${STEPS:-1000,2000,3000}
 BROADCASTS=${BROADCASTS:-100}
 CONCURRENCY=${CONCURRENCY:-4}
 WARMUP_BROADCASTS=${WARMUP_BROADCASTS:-500}
+ROUNDS=${ROUNDS:-5}
 IDLE_CLIENTS=${IDLE_CLIENTS:-2000}
 HEAP=${HEAP:-1g}
 PORT=${PORT:-18080}
@@ -113,47 +115,95 @@ field() {
 }
 
 shootout() {
-	local port=$PORT
-	for server in $SHOOTOUT_SERVERS; do
-		echo "== $server: broadcast steps $STEPS ($(uptime | sed 's/.*load/load/'))"
-		start_variant "$server" shootout "$port"
-		load --port="$port" --label="$server" --pid="$SERVER_PID" --steps="$STEPS" --broadcasts="$BROADCASTS" \
-			--concurrency="$CONCURRENCY" --warmup-broadcasts="$WARMUP_BROADCASTS" | tee "$OUT/$server-shootout.txt"
-		stop_server
-		port=$((port + 1))
+	local port=$PORT round server
+	for round in $(seq "$ROUNDS"); do
+		for server in $(round_order "$round"); do
+			echo "== round $round of $ROUNDS, $server: broadcast steps $STEPS ($(uptime | sed 's/.*load/load/'))"
+			start_variant "$server" "shootout-$round" "$port"
+			load --port="$port" --label="$server" --pid="$SERVER_PID" --steps="$STEPS" --broadcasts="$BROADCASTS" \
+				--concurrency="$CONCURRENCY" --warmup-broadcasts="$WARMUP_BROADCASTS" | tee "$OUT/$server-shootout-$round.txt"
+			stop_server
+			port=$((port + 1))
+		done
 	done
 	shootout_table
 }
 
+# round_order ROUND: the shootout servers, reversed in even rounds, so that a machine that gets
+# faster or slower during the run favours neither server
+round_order() {
+	if (($1 % 2 == 1)); then
+		echo "$SHOOTOUT_SERVERS"
+	else
+		tr ' ' '\n' <<<"$SHOOTOUT_SERVERS" | grep -v '^$' | tac | tr '\n' ' '
+	fi
+}
+
 shootout_table() {
+	local round server line
+	# One line per round, server and step: the RESULT fields the tables show, in this order.
+	for round in $(seq "$ROUNDS"); do
+		for server in $SHOOTOUT_SERVERS; do
+			grep '^RESULT' "$OUT/$server-shootout-$round.txt" | while read -r line; do
+				echo "$round $server $(for key in clients p50_ms p95_ms p99_ms max_ms msgs_per_s missing extra \
+					server_cpu_us_per_msg server_cpu_pct server_sys_pct server_ctx_switches_per_msg \
+					server_writes_per_msg; do field "$key" "$line"; done | tr '\n' ' ')"
+			done
+		done
+	done >"$OUT/results.txt"
 	echo
 	echo "Broadcast round trip (ms), delivered messages per second, missing/extra, server CPU per delivered message"
-	printf '%-16s %7s %8s %8s %8s %8s %9s %8s %6s %10s %6s %6s %10s %10s\n' server clients p50 p95 p99 max msgs/s \
-		missing extra 'cpu µs/msg' 'cpu %' 'sys %' 'ctxsw/msg' 'writes/msg'
-	for server in $SHOOTOUT_SERVERS; do
-		grep '^RESULT' "$OUT/$server-shootout.txt" | while read -r line; do
-			printf '%-16s %7s %8s %8s %8s %8s %9s %8s %6s %10s %6s %6s %10s %10s\n' "$server" "$(field clients "$line")" \
-				"$(field p50_ms "$line")" "$(field p95_ms "$line")" "$(field p99_ms "$line")" \
-				"$(field max_ms "$line")" "$(field msgs_per_s "$line")" "$(field missing "$line")" \
-				"$(field extra "$line")" "$(field server_cpu_us_per_msg "$line")" "$(field server_cpu_pct "$line")" \
-				"$(field server_sys_pct "$line")" "$(field server_ctx_switches_per_msg "$line")" \
-				"$(field server_writes_per_msg "$line")"
-		done
-	done
-	[[ -f "$OUT/tutti-shootout.txt" && -f "$OUT/baseline-shootout.txt" ]] || return 0
+	results_table <"$OUT/results.txt"
 	echo
-	echo "Ratios tutti / baseline (lower is better, except msgs/s)"
-	printf '%7s %8s %8s %8s %10s\n' clients 'p50' 'p95' 'msgs/s' 'cpu/msg'
-	paste -d '\n' <(grep '^RESULT' "$OUT/tutti-shootout.txt") <(grep '^RESULT' "$OUT/baseline-shootout.txt") |
-		while read -r tutti && read -r baseline; do
-			awk -v c="$(field clients "$tutti")" \
-				-v p50t="$(field p50_ms "$tutti")" -v p50b="$(field p50_ms "$baseline")" \
-				-v p95t="$(field p95_ms "$tutti")" -v p95b="$(field p95_ms "$baseline")" \
-				-v mt="$(field msgs_per_s "$tutti")" -v mb="$(field msgs_per_s "$baseline")" \
-				-v ct="$(field server_cpu_us_per_msg "$tutti")" -v cb="$(field server_cpu_us_per_msg "$baseline")" \
-				'function r(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
-				BEGIN { printf "%7s %8s %8s %8s %10s\n", c, r(p50t, p50b), r(p95t, p95b), r(mt, mb), r(ct, cb) }'
-		done
+	echo "Median of each column over the $ROUNDS rounds"
+	median_lines <"$OUT/results.txt" | results_table
+	[[ " $SHOOTOUT_SERVERS " == *" tutti "* && " $SHOOTOUT_SERVERS " == *" baseline "* ]] || return 0
+	# Ratios of Tutti to the baseline, per round and step: round, "ratio", clients, p50, p95,
+	# msgs/s, cpu.
+	awk '$2 == "tutti" { t[$1 " " $3] = $0 } $2 == "baseline" { b[$1 " " $3] = $0 }
+		function r(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
+		END {
+			for (k in t) if (k in b) {
+				split(t[k], x); split(b[k], y)
+				print x[1], "ratio", x[3], r(x[4], y[4]), r(x[5], y[5]), r(x[8], y[8]), r(x[11], y[11])
+			}
+		}' "$OUT/results.txt" | sort -k1,1n -k3,3n >"$OUT/ratios.txt"
+	echo
+	echo "Ratios tutti / baseline in each round (lower is better, except msgs/s)"
+	printf '%5s %7s %8s %8s %8s %10s\n' round clients p50 p95 msgs/s cpu/msg
+	awk '{ printf "%5s %7s %8s %8s %8s %10s\n", $1, $3, $4, $5, $6, $7 }' "$OUT/ratios.txt"
+	echo
+	echo "Median ratio over the $ROUNDS rounds"
+	printf '%7s %8s %8s %8s %10s\n' clients p50 p95 msgs/s cpu/msg
+	median_lines <"$OUT/ratios.txt" | awk '{ printf "%7s %8.2f %8.2f %8.2f %10.2f\n", $3, $4, $5, $6, $7 }'
+}
+
+# results_table: print the results.txt lines on standard input as a table
+results_table() {
+	printf '%5s %-9s %7s %8s %8s %8s %8s %9s %8s %6s %10s %6s %6s %10s %10s\n' round server clients p50 p95 p99 \
+		max msgs/s missing extra 'cpu µs/msg' 'cpu %' 'sys %' 'ctxsw/msg' 'writes/msg'
+	awk '{ printf "%5s %-9s %7s %8s %8s %8s %8s %9.0f %8s %6s %10s %6s %6s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7,
+		$8, $9, $10, $11, $12, $13, $14, $15 }'
+}
+
+# median_lines: for lines "ROUND SERVER KEY VALUE...", one line per SERVER and KEY holding the
+# median of each VALUE column over the rounds, in the order the keys first appear
+median_lines() {
+	awk '{ k = $2 " " $3; if (!(k in n)) order[++keys] = k; n[k]++; for (i = 4; i <= NF; i++) v[k, i, n[k]] = $i
+			width[k] = NF }
+		END {
+			for (j = 1; j <= keys; j++) {
+				k = order[j]; line = "- " k
+				for (i = 4; i <= width[k]; i++) {
+					m = n[k]; for (a = 1; a <= m; a++) s[a] = v[k, i, a]
+					for (a = 2; a <= m; a++) for (b = a; b > 1 && s[b - 1] + 0 > s[b] + 0; b--) {
+						t = s[b]; s[b] = s[b - 1]; s[b - 1] = t
+					}
+					line = line " " ((m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2)
+				}
+				print line
+			}
+		}'
 }
 
 memory() {

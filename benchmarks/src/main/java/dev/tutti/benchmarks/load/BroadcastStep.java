@@ -31,6 +31,9 @@ final class BroadcastStep {
 
 	private int timedOut;
 
+	/** No broadcast before this index is still in flight. */
+	private int oldestActive;
+
 	private long delivered;
 
 	private long extra;
@@ -99,7 +102,11 @@ final class BroadcastStep {
 	 * Give up the broadcasts that have been in flight for longer than the timeout.
 	 */
 	void expire(long now, long timeoutNanos) {
-		for (int i = 0; i < this.sent; i++) {
+		// Called on every poll: skip the finished broadcasts at the front.
+		while (this.oldestActive < this.sent && this.broadcasts[this.oldestActive].done) {
+			this.oldestActive++;
+		}
+		for (int i = this.oldestActive; i < this.sent; i++) {
 			Tracked broadcast = this.broadcasts[i];
 			if (!broadcast.done && now - broadcast.sentAt > timeoutNanos) {
 				broadcast.done = true;

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 
@@ -355,36 +354,40 @@ final class ClientPool implements AutoCloseable {
 	 * it is 0.
 	 */
 	private void poll(long timeoutMillis) throws IOException {
-		int ready = (timeoutMillis > 0) ? this.selector.select(timeoutMillis) : this.selector.selectNow();
-		if (ready == 0) {
-			return;
+		if (timeoutMillis > 0) {
+			this.selector.select(this::handle, timeoutMillis);
 		}
-		Iterator<SelectionKey> keys = this.selector.selectedKeys().iterator();
-		while (keys.hasNext()) {
-			SelectionKey key = keys.next();
-			keys.remove();
-			Client client = (Client) key.attachment();
-			try {
-				if (key.isConnectable()) {
-					if (client.channel.finishConnect()) {
-						key.interestOps(SelectionKey.OP_READ);
-						connected(client);
-					}
-					continue;
+		else {
+			this.selector.selectNow(this::handle);
+		}
+	}
+
+	/**
+	 * Handle one ready connection. Selecting with an action spares the selected-key set
+	 * and its iterator on every poll.
+	 */
+	private void handle(SelectionKey key) {
+		Client client = (Client) key.attachment();
+		try {
+			if (key.isConnectable()) {
+				if (client.channel.finishConnect()) {
+					key.interestOps(SelectionKey.OP_READ);
+					connected(client);
 				}
-				if (key.isWritable()) {
-					flush(client);
-				}
-				if (key.isReadable()) {
-					read(client);
-				}
+				return;
 			}
-			catch (CancelledKeyException ex) {
-				// Closed while processing this round of keys.
+			if (key.isWritable()) {
+				flush(client);
 			}
-			catch (IOException ex) {
-				lost(client);
+			if (key.isReadable()) {
+				read(client);
 			}
+		}
+		catch (CancelledKeyException ex) {
+			// Closed while processing this round of keys.
+		}
+		catch (IOException ex) {
+			lost(client);
 		}
 	}
 
