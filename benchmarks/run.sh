@@ -4,6 +4,8 @@
 #
 #   ./run.sh            broadcast steps, then idle memory, for both servers; prints a table
 #   ./run.sh shootout   broadcast steps only
+#   ./run.sh large      broadcasts of larger messages: Tutti, Tutti with Tomcat's buffer sizes,
+#                       the baseline
 #   ./run.sh memory     idle memory only
 #   ./run.sh jmh        JMH micro-benchmarks only (short settings)
 #   ./run.sh all        all of the above
@@ -11,12 +13,16 @@
 # Each server runs pinned to CPU 0, the load generator to CPU 1; only 127.0.0.1 is used.
 # Settings (environment): STEPS (1000,2000,3000), BROADCASTS (100), CONCURRENCY (4),
 # WARMUP_BROADCASTS (500), ROUNDS (5 shootout rounds, each starting both servers afresh, in
-# alternating order), IDLE_CLIENTS (2000), HEAP (1g), PORT (18080), SKIP_BUILD (0),
+# alternating order), LARGE_PADDING (7000 bytes added to each payload in the large mode),
+# LARGE_CLIENTS (1000), LARGE_ROUNDS (3), LARGE_SERVERS ("tutti tutti-tomcat-buffers baseline"),
+# IDLE_CLIENTS (2000), HEAP (1g), SERVER_JVM_EXTRA and LOAD_JVM_EXTRA (more JVM options, for
+# example -Xlog:gc:file=gc.log), PORT (18080), SKIP_BUILD (0),
 # SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti baseline tutti-tomcat-buffers
 # baseline-small-buffers"), JMH_ARGS, NICE (0; a negative value favours the benchmark on a shared
 # machine). Besides tutti and baseline, a server variant may be tutti-tomcat-buffers (Tutti with
 # Tomcat's 8 KiB per-connection buffers instead of its own defaults) or baseline-small-buffers
-# (the baseline with the buffer sizes Tutti sets by default).
+# (the baseline with the buffer sizes Tutti sets by default); tutti-frame-SIZE (for example
+# tutti-frame-8KB) is Tutti with that frame buffer size and its other defaults.
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -26,6 +32,10 @@ BROADCASTS=${BROADCASTS:-100}
 CONCURRENCY=${CONCURRENCY:-4}
 WARMUP_BROADCASTS=${WARMUP_BROADCASTS:-500}
 ROUNDS=${ROUNDS:-5}
+LARGE_PADDING=${LARGE_PADDING:-7000}
+LARGE_CLIENTS=${LARGE_CLIENTS:-1000}
+LARGE_ROUNDS=${LARGE_ROUNDS:-3}
+LARGE_SERVERS=${LARGE_SERVERS:-"tutti tutti-tomcat-buffers baseline"}
 IDLE_CLIENTS=${IDLE_CLIENTS:-2000}
 HEAP=${HEAP:-1g}
 PORT=${PORT:-18080}
@@ -33,8 +43,8 @@ SHOOTOUT_SERVERS=${SHOOTOUT_SERVERS:-"tutti baseline"}
 MEMORY_VARIANTS=${MEMORY_VARIANTS:-"tutti baseline tutti-tomcat-buffers baseline-small-buffers"}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc"}
 NICE=${NICE:-0}
-SERVER_JVM=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -XX:NativeMemoryTracking=summary)
-LOAD_JVM=(-Xms512m -Xmx512m -XX:+UseSerialGC)
+SERVER_JVM=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -XX:NativeMemoryTracking=summary ${SERVER_JVM_EXTRA:-})
+LOAD_JVM=(-Xms512m -Xmx512m -XX:+UseSerialGC ${LOAD_JVM_EXTRA:-})
 OUT=target/shootout-$(date +%Y%m%d-%H%M%S)
 # The run uses copies, so that a build during the run cannot change the code under test.
 JAR=$OUT/tutti-benchmarks.jar
@@ -42,8 +52,8 @@ CLASSES=$OUT/classes
 SERVER_PID=
 
 case "$MODE" in
-	default | all | shootout | memory | jmh) ;;
-	*) echo "Usage: $0 [shootout|memory|jmh|all]" >&2; exit 2 ;;
+	default | all | shootout | large | memory | jmh) ;;
+	*) echo "Usage: $0 [shootout|large|memory|jmh|all]" >&2; exit 2 ;;
 esac
 
 # Each client is a file descriptor on both sides: 3,000 clients need more than the usual 1,024.
@@ -96,6 +106,8 @@ start_variant() {
 		tutti-tomcat-buffers)
 			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.frame-buffer-size=8KB \
 				--tutti.tomcat.message-buffer-size=8KB --tutti.tomcat.socket-buffer-size=8KB ;;
+		tutti-frame-*)
+			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.frame-buffer-size="${variant#tutti-frame-}" ;;
 		baseline-small-buffers)
 			start_server "$variant-$phase" baseline "$port" -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024 -- \
 				--shootout.message-buffer-size=1KB --shootout.socket-buffer-size=2KB ;;
@@ -117,7 +129,8 @@ field() {
 shootout() {
 	local port=$PORT round server
 	for round in $(seq "$ROUNDS"); do
-		for server in $(round_order "$round"); do
+		# shellcheck disable=SC2086
+		for server in $(round_order "$round" $SHOOTOUT_SERVERS); do
 			echo "== round $round of $ROUNDS, $server: broadcast steps $STEPS ($(uptime | sed 's/.*load/load/'))"
 			start_variant "$server" "shootout-$round" "$port"
 			load --port="$port" --label="$server" --pid="$SERVER_PID" --steps="$STEPS" --broadcasts="$BROADCASTS" \
@@ -129,28 +142,37 @@ shootout() {
 	shootout_table
 }
 
-# round_order ROUND: the shootout servers, reversed in even rounds, so that a machine that gets
-# faster or slower during the run favours neither server
+# round_order ROUND SERVER...: the servers, reversed in even rounds, so that a machine that gets
+# faster or slower during the run favours none of them
 round_order() {
-	if (($1 % 2 == 1)); then
-		echo "$SHOOTOUT_SERVERS"
+	local round=$1
+	shift
+	if ((round % 2 == 1)); then
+		echo "$@"
 	else
-		tr ' ' '\n' <<<"$SHOOTOUT_SERVERS" | grep -v '^$' | tac | tr '\n' ' '
+		printf '%s\n' "$@" | tac | tr '\n' ' '
 	fi
 }
 
-shootout_table() {
-	local round server line
-	# One line per round, server and step: the RESULT fields the tables show, in this order.
-	for round in $(seq "$ROUNDS"); do
-		for server in $SHOOTOUT_SERVERS; do
-			grep '^RESULT' "$OUT/$server-shootout-$round.txt" | while read -r line; do
+# collect_results KIND ROUNDS SERVER...: one line per round, server and step of the runs of that
+# kind, with the RESULT fields the tables show, in this order
+collect_results() {
+	local kind=$1 rounds=$2 round server line
+	shift 2
+	for round in $(seq "$rounds"); do
+		for server in "$@"; do
+			grep '^RESULT' "$OUT/$server-$kind-$round.txt" | while read -r line; do
 				echo "$round $server $(for key in clients p50_ms p95_ms p99_ms max_ms msgs_per_s missing extra \
 					server_cpu_us_per_msg server_cpu_pct server_sys_pct server_ctx_switches_per_msg \
 					server_writes_per_msg; do field "$key" "$line"; done | tr '\n' ' ')"
 			done
 		done
-	done >"$OUT/results.txt"
+	done
+}
+
+shootout_table() {
+	# shellcheck disable=SC2086
+	collect_results shootout "$ROUNDS" $SHOOTOUT_SERVERS >"$OUT/results.txt"
 	echo
 	echo "Broadcast round trip (ms), delivered messages per second, missing/extra, server CPU per delivered message"
 	results_table <"$OUT/results.txt"
@@ -180,9 +202,9 @@ shootout_table() {
 
 # results_table: print the results.txt lines on standard input as a table
 results_table() {
-	printf '%5s %-9s %7s %8s %8s %8s %8s %9s %8s %6s %10s %6s %6s %10s %10s\n' round server clients p50 p95 p99 \
+	printf '%5s %-20s %7s %8s %8s %8s %8s %9s %8s %6s %10s %6s %6s %10s %10s\n' round server clients p50 p95 p99 \
 		max msgs/s missing extra 'cpu µs/msg' 'cpu %' 'sys %' 'ctxsw/msg' 'writes/msg'
-	awk '{ printf "%5s %-9s %7s %8s %8s %8s %8s %9.0f %8s %6s %10s %6s %6s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7,
+	awk '{ printf "%5s %-20s %7s %8s %8s %8s %8s %9.0f %8s %6s %10s %6s %6s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7,
 		$8, $9, $10, $11, $12, $13, $14, $15 }'
 }
 
@@ -204,6 +226,31 @@ median_lines() {
 				print line
 			}
 		}'
+}
+
+large() {
+	local port=$((PORT + 20)) round server
+	for round in $(seq "$LARGE_ROUNDS"); do
+		# shellcheck disable=SC2086
+		for server in $(round_order "$round" $LARGE_SERVERS); do
+			echo "== large messages, round $round of $LARGE_ROUNDS, $server: $LARGE_CLIENTS clients, payloads padded" \
+				"by $LARGE_PADDING bytes ($(uptime | sed 's/.*load/load/'))"
+			start_variant "$server" "large-$round" "$port"
+			load --port="$port" --label="$server" --pid="$SERVER_PID" --steps="$LARGE_CLIENTS" --broadcasts="$BROADCASTS" \
+				--concurrency="$CONCURRENCY" --warmup-broadcasts="$WARMUP_BROADCASTS" \
+				--payload-padding="$LARGE_PADDING" | tee "$OUT/$server-large-$round.txt"
+			stop_server
+			port=$((port + 1))
+		done
+	done
+	# shellcheck disable=SC2086
+	collect_results large "$LARGE_ROUNDS" $LARGE_SERVERS >"$OUT/large-results.txt"
+	echo
+	echo "Broadcasts of about $((LARGE_PADDING + 60)) bytes to $LARGE_CLIENTS clients"
+	results_table <"$OUT/large-results.txt"
+	echo
+	echo "Median of each column over the $LARGE_ROUNDS rounds"
+	median_lines <"$OUT/large-results.txt" | results_table
 }
 
 memory() {
@@ -261,8 +308,9 @@ echo "Results in $OUT; $(nproc) CPUs; $(uptime)"
 case "$MODE" in
 	default) shootout; memory ;;
 	shootout) shootout ;;
+	large) large ;;
 	memory) memory ;;
 	jmh) jmh ;;
-	all) shootout; memory; jmh ;;
+	all) shootout; large; memory; jmh ;;
 esac
 echo "Done: $(uptime)"

@@ -75,6 +75,9 @@ final class ClientPool implements AutoCloseable {
 
 	private long unexpectedMessages;
 
+	/** Appended to every broadcast's payload: empty, or a {@code "pad"} field. */
+	private String padding = "";
+
 	private long closedByServer;
 
 	ClientPool(InetSocketAddress address, String path) throws IOException {
@@ -96,6 +99,15 @@ final class ClientPool implements AutoCloseable {
 
 	long unexpectedMessages() {
 		return this.unexpectedMessages;
+	}
+
+	/**
+	 * Pad the payload of the broadcasts sent from now on with a field of the given number
+	 * of ASCII characters, so that the servers send larger messages.
+	 * @param bytes the size of the padding, 0 for none
+	 */
+	void padBroadcasts(int bytes) {
+		this.padding = (bytes > 0) ? ",\"pad\":\"" + "x".repeat(bytes) + "\"" : "";
 	}
 
 	/**
@@ -305,7 +317,7 @@ final class ClientPool implements AutoCloseable {
 		Client sender = this.open.get(this.random.nextInt(this.open.size()));
 		long id = step.firstId + step.sent;
 		byte[] message = utf8("{\"type\":\"broadcast\",\"payload\":{\"id\":" + id + ",\"sendTime\":"
-				+ System.currentTimeMillis() + "}}");
+				+ System.currentTimeMillis() + this.padding + "}}");
 		step.started(id, sender.index, System.nanoTime());
 		send(sender, Frames.text(message, this.random));
 	}

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * (1000,2000,3000), {@code broadcasts} (100), {@code concurrency} (4),
  * {@code warmup-broadcasts} (300, run at the first step's client count),
  * {@code connect-concurrency} (100), {@code timeout} (broadcast timeout in seconds, 10),
+ * {@code payload-padding} (0; that many more bytes in every broadcast's payload),
  * {@code clients} (idle mode, 2000), {@code idle-seconds} (idle mode, 3).
  */
 public final class LoadGenerator {
@@ -89,6 +90,7 @@ public final class LoadGenerator {
 		Duration timeout = Duration.ofSeconds(Long.parseLong(option("timeout", "10")));
 		Duration connectTimeout = Duration.ofSeconds(120);
 		try (ClientPool pool = new ClientPool(this.address, option("path", "/ws"))) {
+			pool.padBroadcasts(Integer.parseInt(option("payload-padding", "0")));
 			for (int i = 0; i < steps.length; i++) {
 				long started = System.nanoTime();
 				pool.connect(steps[i], connectConcurrency, connectTimeout);
