@@ -44,22 +44,37 @@ final class JakartaConnection implements Connection {
 
 	private final boolean batching;
 
-	JakartaConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, Duration writeTimeout) {
+	private final FrameBufferNotice notice;
+
+	/** Messages larger than this many bytes are worth the notice. */
+	private final int noticeLimit;
+
+	JakartaConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, Duration writeTimeout,
+			FrameBufferNotice notice) {
 		this.session = session;
 		this.nativeSession = nativeSession;
 		this.remote = nativeSession.getBasicRemote();
 		this.headers = copyHeaders(session);
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeout.toMillis());
 		this.batching = enableBatching(this.remote);
+		this.notice = notice;
+		this.noticeLimit = FrameBufferNotice.limit();
 	}
 
 	@Override
 	public void sendText(String text, SendCallback callback) {
+		// A character takes at least one byte.
+		if (text.length() > this.noticeLimit) {
+			this.notice.note(text.length(), "characters", this.noticeLimit);
+		}
 		write(() -> this.remote.sendText(text), callback);
 	}
 
 	@Override
 	public void sendBinary(ByteBuffer data, SendCallback callback) {
+		if (data.remaining() > this.noticeLimit) {
+			this.notice.note(data.remaining(), "bytes", this.noticeLimit);
+		}
 		write(() -> this.remote.sendBinary(data), callback);
 	}
 

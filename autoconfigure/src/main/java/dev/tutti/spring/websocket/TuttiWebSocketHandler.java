@@ -31,6 +31,8 @@ public class TuttiWebSocketHandler implements WebSocketHandler {
 
 	private final Hub hub;
 
+	private final FrameBufferNotice frameBufferNotice = new FrameBufferNotice();
+
 	/**
 	 * Create a handler for the given hub.
 	 * @param hub the hub that owns the sessions
@@ -55,7 +57,8 @@ public class TuttiWebSocketHandler implements WebSocketHandler {
 			session.close(CloseStatus.SERVER_ERROR.withReason("Tutti needs a Jakarta WebSocket container"));
 			return;
 		}
-		JakartaConnection connection = new JakartaConnection(session, nativeSession, this.hub.config().writeTimeout());
+		JakartaConnection connection = new JakartaConnection(session, nativeSession, this.hub.config().writeTimeout(),
+				this.frameBufferNotice);
 		try {
 			ConnectionListener listener = this.hub.open(connection);
 			session.getAttributes().put(LISTENER_ATTRIBUTE, listener);

@@ -1,0 +1,88 @@
+package dev.tutti.spring.websocket;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+
+import jakarta.websocket.RemoteEndpoint;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for the notice that outbound messages are larger than Tomcat's frame buffer.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class FrameBufferNoticeTests {
+
+	private static final String PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
+	private static final String NOTICE = "raise tutti.tomcat.frame-buffer-size";
+
+	private @Nullable String savedProperty;
+
+	@BeforeEach
+	void saveProperty() {
+		this.savedProperty = System.getProperty(PROPERTY);
+	}
+
+	@AfterEach
+	void restoreProperty() {
+		if (this.savedProperty != null) {
+			System.setProperty(PROPERTY, this.savedProperty);
+		}
+		else {
+			System.clearProperty(PROPERTY);
+		}
+	}
+
+	@Test
+	void aMessageLargerThanTheFrameBufferIsNotedOncePerHandler(CapturedOutput output) {
+		System.setProperty(PROPERTY, "1024");
+		FrameBufferNotice notice = new FrameBufferNotice();
+		JakartaConnection connection = connection(notice);
+		connection.sendText("x".repeat(1024), (failure) -> {
+		});
+		assertThat(output).doesNotContain(NOTICE);
+		connection.sendText("x".repeat(1025), (failure) -> {
+		});
+		connection(notice).sendBinary(ByteBuffer.allocate(4096), (failure) -> {
+		});
+		assertThat(output).containsOnlyOnce(NOTICE)
+			.contains("Sending a message of 1025 characters, more than Tomcat's WebSocket frame buffer of 1024 bytes");
+		connection(new FrameBufferNotice()).sendBinary(ByteBuffer.allocate(4096), (failure) -> {
+		});
+		assertThat(output.toString().split(NOTICE, -1)).hasSize(3);
+		assertThat(output).contains("Sending a message of 4096 bytes");
+	}
+
+	@Test
+	void nothingIsNotedWhenTheFrameBufferSizeIsNotSet(CapturedOutput output) {
+		System.clearProperty(PROPERTY);
+		JakartaConnection connection = connection(new FrameBufferNotice());
+		connection.sendText("x".repeat(100_000), (failure) -> {
+		});
+		assertThat(output).doesNotContain(NOTICE);
+	}
+
+	private static JakartaConnection connection(FrameBufferNotice notice) {
+		WebSocketSession session = mock();
+		given(session.getHandshakeHeaders()).willReturn(new HttpHeaders());
+		jakarta.websocket.Session nativeSession = mock();
+		given(nativeSession.getBasicRemote()).willReturn(mock(RemoteEndpoint.Basic.class));
+		given(nativeSession.getUserProperties()).willReturn(new HashMap<>());
+		return new JakartaConnection(session, nativeSession, Duration.ofSeconds(10), notice);
+	}
+
+}
