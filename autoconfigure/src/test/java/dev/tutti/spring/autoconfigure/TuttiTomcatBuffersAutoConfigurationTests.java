@@ -1,11 +1,10 @@
 package dev.tutti.spring.autoconfigure;
 
+import dev.tutti.spring.websocket.FrameBufferSizeProperty;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -34,7 +33,8 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 
 	private static final String FRAME_BUFFER_SIZE_PROPERTY = TuttiAutoConfiguration.TomcatBufferConfiguration.FRAME_BUFFER_SIZE_PROPERTY;
 
-	private @Nullable String previousFrameBufferSize;
+	@RegisterExtension
+	final FrameBufferSizeProperty frameBufferSize = new FrameBufferSizeProperty();
 
 	private final ServerContainer serverContainer = mock(ServerContainer.class);
 
@@ -42,21 +42,6 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class))
 		.withInitializer((context) -> ((ConfigurableWebApplicationContext) context).getServletContext()
 			.setAttribute(ServerContainer.class.getName(), this.serverContainer));
-
-	@BeforeEach
-	void clearFrameBufferSize() {
-		this.previousFrameBufferSize = System.clearProperty(FRAME_BUFFER_SIZE_PROPERTY);
-	}
-
-	@AfterEach
-	void restoreFrameBufferSize() {
-		if (this.previousFrameBufferSize != null) {
-			System.setProperty(FRAME_BUFFER_SIZE_PROPERTY, this.previousFrameBufferSize);
-		}
-		else {
-			System.clearProperty(FRAME_BUFFER_SIZE_PROPERTY);
-		}
-	}
 
 	@Test
 	void sizesTheFrameBuffersTo1KiB() {

@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.util.HashMap;
 
 import jakarta.websocket.RemoteEndpoint;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -26,26 +24,12 @@ import static org.mockito.Mockito.mock;
 @ExtendWith(OutputCaptureExtension.class)
 class FrameBufferNoticeTests {
 
-	private static final String PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+	private static final String PROPERTY = FrameBufferSizeProperty.NAME;
 
 	private static final String NOTICE = "raise tutti.tomcat.frame-buffer-size";
 
-	private @Nullable String savedProperty;
-
-	@BeforeEach
-	void saveProperty() {
-		this.savedProperty = System.getProperty(PROPERTY);
-	}
-
-	@AfterEach
-	void restoreProperty() {
-		if (this.savedProperty != null) {
-			System.setProperty(PROPERTY, this.savedProperty);
-		}
-		else {
-			System.clearProperty(PROPERTY);
-		}
-	}
+	@RegisterExtension
+	final FrameBufferSizeProperty frameBufferSize = new FrameBufferSizeProperty();
 
 	@Test
 	void aMessageLargerThanTheFrameBufferIsNotedOncePerHandler(CapturedOutput output) {
@@ -69,7 +53,6 @@ class FrameBufferNoticeTests {
 
 	@Test
 	void nothingIsNotedWhenTheFrameBufferSizeIsNotSet(CapturedOutput output) {
-		System.clearProperty(PROPERTY);
 		JakartaConnection connection = connection(new FrameBufferNotice());
 		connection.sendText("x".repeat(100_000), (failure) -> {
 		});
