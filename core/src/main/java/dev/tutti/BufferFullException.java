@@ -25,4 +25,13 @@ public class BufferFullException extends TuttiException {
 		return this.policy;
 	}
 
+	/**
+	 * Return {@code true}: a client causes this failure.
+	 * @return {@code true}
+	 */
+	@Override
+	public boolean isCausedByClient() {
+		return true;
+	}
+
 }

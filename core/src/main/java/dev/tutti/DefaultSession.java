@@ -1,11 +1,13 @@
 package dev.tutti;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,13 +20,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.ConnectionListener;
+import dev.tutti.transport.Upgrade;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The hub's session: registry entry, attribute map, inbound reassembly and outbound
- * writer of one connection. Also the {@link ConnectionListener} the transport reports to.
+ * The hub's session: its lifecycle from handshake to disconnect, attributes, rooms and
+ * the two ends of its connection ({@link MessageAssembler} in, {@link SessionWriter}
+ * out). Also the {@link Upgrade} the transport opens it with and the
+ * {@link ConnectionListener} the transport reports to.
+ * <p>
+ * Lifecycle: registered at handshake time; the connect handlers run when the transport
+ * opens the connection; on close, whoever closes it first (either side, or the hub) takes
+ * it out of the registry and its rooms and runs the disconnect handlers once, after the
+ * connect handlers returned. A session closed before its connection opened runs neither.
  */
-final class DefaultSession implements Session, ConnectionListener {
+final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private static final int CONNECTING = 0;
 
@@ -32,21 +42,49 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	private static final int DISCONNECTED = 2;
 
-	private final Hub hub;
+	private static final int PENDING = 0;
 
-	private final Connection connection;
+	private static final int OPENED = 1;
+
+	private static final int ABANDONED = 2;
+
+	private final SessionRegistry registry;
+
+	private final Handlers handlers;
+
+	private final HubThreads threads;
+
+	private final HubConfig config;
 
 	private final String id = UUID.randomUUID().toString();
+
+	private final HandshakeRequest request;
 
 	private final Map<String, Object> attributes;
 
 	private final SessionWriter writer;
 
-	private final int maxMessageSize;
+	private final MessageAssembler assembler;
+
+	/** When an upgrade that has not opened yet is given up. */
+	private final long upgradeDeadline;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final AtomicInteger lifecycle = new AtomicInteger(CONNECTING);
+
+	private final AtomicInteger upgrade = new AtomicInteger(PENDING);
+
+	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+	/** Guarded by this session's monitor. */
+	private @Nullable Connection connection;
+
+	/** The close status of a session closed before its connection opened; guarded. */
+	private @Nullable CloseStatus closeWhenOpened;
+
+	/** The rooms this session is in, created on the first join; guarded. */
+	private @Nullable Set<String> rooms;
 
 	private volatile CloseStatus disconnectStatus = CloseStatus.NORMAL;
 
@@ -56,29 +94,25 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	private volatile long lastPing;
 
-	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-
-	private @Nullable StringBuilder textParts;
-
-	private byte @Nullable [] binaryParts;
-
-	private int inboundSize;
-
-	DefaultSession(Hub hub, Connection connection) {
-		this.hub = hub;
-		this.connection = connection;
-		this.attributes = new ConcurrentHashMap<>(connection.handshakeAttributes());
-		this.writer = new SessionWriter(this, connection, hub.config(), hub.heartbeat());
-		this.maxMessageSize = hub.config().maxMessageSize();
-		long now = System.nanoTime();
-		this.lastSeen = now;
-		this.lastPing = now;
+	DefaultSession(HandshakeRequest request, SessionRegistry registry, Handlers handlers, HubThreads threads,
+			Heartbeat heartbeat, HubConfig config) {
+		this.request = request;
+		this.registry = registry;
+		this.handlers = handlers;
+		this.threads = threads;
+		this.config = config;
+		this.attributes = new ConcurrentHashMap<>(request.attributes());
+		this.writer = new SessionWriter(this, config, heartbeat);
+		this.assembler = new MessageAssembler(config.maxMessageSize());
+		this.upgradeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
 	}
 
 	@Override
 	public String id() {
 		return this.id;
 	}
+
+	// Writing
 
 	@Override
 	public boolean write(String text) {
@@ -116,40 +150,59 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	@Override
 	public boolean writeJson(Object value) {
-		return write(this.hub.requireCodec().encode(value));
+		return write(this.handlers.requireCodec().encode(value));
 	}
 
 	@Override
+	public boolean writeError(String message) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put(this.config.messageTypeProperty(), "error");
+		error.put("message", message);
+		return writeJson(error);
+	}
+
+	// Rooms
+
+	@Override
 	public boolean join(String room) {
-		if (isClosed()) {
-			throw new SessionClosedException(this.id);
+		synchronized (this) {
+			// Checked under the lock that disconnect takes after closing: no join after
+			// it
+			if (isClosed()) {
+				throw new SessionClosedException(this.id);
+			}
+			Set<String> rooms = this.rooms;
+			if (rooms == null) {
+				rooms = new HashSet<>(4);
+				this.rooms = rooms;
+			}
+			if (!rooms.add(room)) {
+				return false;
+			}
+			this.registry.rooms().join(room, this);
 		}
-		if (!this.hub.rooms.join(room, this)) {
-			return false;
-		}
-		this.rooms.add(room);
-		if (isClosed()) {
-			leave(room);
-			throw new SessionClosedException(this.id);
-		}
-		this.hub.fireJoin(this, room);
+		this.handlers.joined(this, room);
 		return true;
 	}
 
 	@Override
 	public boolean leave(String room) {
-		if (!this.hub.rooms.leave(room, this)) {
-			return false;
+		synchronized (this) {
+			if (this.rooms == null || !this.rooms.remove(room)) {
+				return false;
+			}
+			this.registry.rooms().leave(room, this);
 		}
-		this.rooms.remove(room);
-		this.hub.fireLeave(this, room);
+		this.handlers.left(this, room);
 		return true;
 	}
 
 	@Override
-	public Set<String> rooms() {
-		return Set.copyOf(this.rooms);
+	public synchronized Set<String> rooms() {
+		return (this.rooms != null) ? Set.copyOf(this.rooms) : Set.of();
 	}
+
+	// Closing
 
 	@Override
 	public void close() {
@@ -161,7 +214,7 @@ final class DefaultSession implements Session, ConnectionListener {
 		if (this.closed.compareAndSet(false, true)) {
 			this.writer.closeAfterFlush(status);
 			if (!this.writer.isReleased()) {
-				this.hub.flushingSessions().add(this);
+				this.registry.flushing().add(this);
 			}
 			disconnect(status);
 		}
@@ -171,6 +224,8 @@ final class DefaultSession implements Session, ConnectionListener {
 	public boolean isClosed() {
 		return this.closed.get();
 	}
+
+	// Attributes and the handshake
 
 	@Override
 	public void set(String key, Object value) {
@@ -199,37 +254,83 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	@Override
 	public @Nullable InetSocketAddress remoteAddress() {
-		return this.connection.remoteAddress();
+		return this.request.remoteAddress();
 	}
 
 	@Override
-	public @Nullable InetSocketAddress localAddress() {
-		return this.connection.localAddress();
+	public synchronized @Nullable InetSocketAddress localAddress() {
+		return (this.connection != null) ? this.connection.localAddress() : null;
 	}
 
 	@Override
 	public @Nullable Principal principal() {
-		return this.connection.principal();
+		return this.request.principal();
 	}
 
 	@Override
 	public URI uri() {
-		return this.connection.uri();
+		return this.request.uri();
 	}
 
 	@Override
 	public Map<String, List<String>> headers() {
-		return this.connection.headers();
+		return this.request.headers();
 	}
 
 	@Override
 	public Map<String, List<String>> queryParameters() {
-		return Http.queryParameters(this.connection.uri());
+		return this.request.queryParameters();
 	}
 
 	@Override
 	public String toString() {
 		return "Session[" + this.id + "]";
+	}
+
+	// The upgrade
+
+	@Override
+	public HandshakeResult result() {
+		return HandshakeResult.accept();
+	}
+
+	@Override
+	public ConnectionListener open(Connection connection) {
+		if (!this.upgrade.compareAndSet(PENDING, OPENED)) {
+			throw new IllegalStateException("The upgrade of " + this + " was already opened or abandoned");
+		}
+		long now = System.nanoTime();
+		this.lastSeen = now;
+		this.lastPing = now;
+		CloseStatus closeNow;
+		synchronized (this) {
+			this.connection = connection;
+			closeNow = this.closeWhenOpened;
+		}
+		if (closeNow != null) {
+			closeTransport(closeNow);
+			return this;
+		}
+		this.writer.attach(connection.isBatching() ? new BatchingDrain(this, connection, this.handlers, this.threads)
+				: new AsyncDrain(this, connection, this.handlers, this.threads));
+		if (isClosed()) {
+			// Closed before the connection opened: the writer flushes and sends the close
+			return this;
+		}
+		this.handlers.connected(this);
+		if (!this.lifecycle.compareAndSet(CONNECTING, OPEN)) {
+			// Disconnected while the connect handlers ran
+			this.handlers.disconnected(this, this.disconnectStatus);
+		}
+		return this;
+	}
+
+	@Override
+	public void abandon() {
+		if (this.upgrade.compareAndSet(PENDING, ABANDONED)) {
+			abort(CloseStatus.NO_CLOSE_FRAME);
+			this.terminated.complete(null);
+		}
 	}
 
 	// Transport events
@@ -240,29 +341,16 @@ final class DefaultSession implements Session, ConnectionListener {
 		if (isClosed()) {
 			return;
 		}
-		StringBuilder parts = this.textParts;
-		// A surrogate pair split between parts takes 4 bytes, not 3 for each half
-		int splitPair = (parts != null && parts.length() > 0
-				&& Character.isHighSurrogate(parts.charAt(parts.length() - 1)) && !part.isEmpty()
-				&& Character.isLowSurrogate(part.charAt(0))) ? 2 : 0;
-		int size = this.inboundSize + Utf8.length(part, this.maxMessageSize - this.inboundSize + splitPair) - splitPair;
-		if (size > this.maxMessageSize) {
-			tooBig();
+		String message;
+		try {
+			message = this.assembler.text(this.id, part, last);
+		}
+		catch (MessageTooBigException ex) {
+			tooBig(ex);
 			return;
 		}
-		if (last) {
-			String message = (parts != null) ? parts.append(part).toString() : part;
-			this.textParts = null;
-			this.inboundSize = 0;
-			this.hub.dispatchText(this, message);
-		}
-		else {
-			if (parts == null) {
-				parts = new StringBuilder(Math.max(16, part.length() * 2));
-				this.textParts = parts;
-			}
-			parts.append(part);
-			this.inboundSize = size;
+		if (message != null) {
+			dispatch(() -> this.handlers.text(this, message));
 		}
 	}
 
@@ -272,102 +360,85 @@ final class DefaultSession implements Session, ConnectionListener {
 		if (isClosed()) {
 			return;
 		}
-		int length = part.remaining();
-		if ((long) this.inboundSize + length > this.maxMessageSize) {
-			tooBig();
+		byte[] message;
+		try {
+			message = this.assembler.binary(this.id, part, last);
+		}
+		catch (MessageTooBigException ex) {
+			tooBig(ex);
 			return;
 		}
-		byte[] parts = this.binaryParts;
-		if (parts == null) {
-			parts = new byte[last ? length : Math.min(this.maxMessageSize, Math.max(256, length * 2))];
-		}
-		else if (parts.length < this.inboundSize + length) {
-			parts = Arrays.copyOf(parts,
-					Math.min(this.maxMessageSize, Math.max(parts.length * 2, this.inboundSize + length)));
-		}
-		part.get(parts, this.inboundSize, length);
-		this.inboundSize += length;
-		if (last) {
-			byte[] message = (parts.length == this.inboundSize) ? parts : Arrays.copyOf(parts, this.inboundSize);
-			this.binaryParts = null;
-			this.inboundSize = 0;
-			this.hub.dispatchBinary(this, message);
-		}
-		else {
-			this.binaryParts = parts;
+		if (message != null) {
+			dispatch(() -> this.handlers.binary(this, message));
 		}
 	}
 
 	@Override
 	public void onPong(ByteBuffer data) {
 		this.lastSeen = System.nanoTime();
-		this.hub.firePong(this);
+		this.handlers.pong(this);
 	}
 
+	/**
+	 * Report a transport error: a failed read or write of the network (an
+	 * {@link IOException}) as a {@link ConnectionLostException}, anything else as it is.
+	 */
 	@Override
 	public void onError(Throwable error) {
 		this.transportFailed = true;
-		this.hub.fireError(this, error);
+		this.handlers.error(this, (error instanceof IOException) ? new ConnectionLostException(this.id, error) : error);
 	}
 
 	@Override
 	public void onClosed(int code, String reason) {
-		if (!this.closed.compareAndSet(false, true)) {
-			// Closed by this side: the messages a flush still holds can no longer be sent
-			this.writer.release(new SessionClosedException(this.id));
+		boolean first = this.closed.compareAndSet(false, true);
+		// Whatever a flush still holds can no longer be sent
+		this.writer.release(() -> new SessionClosedException(this.id));
+		this.terminated.complete(null);
+		if (!first) {
 			return;
 		}
 		CloseStatus status = (code >= 1000 && code <= 4999) ? new CloseStatus(code, reason)
 				: CloseStatus.NO_CLOSE_FRAME.withReason(reason);
-		this.writer.release(new SessionClosedException(this.id));
 		if (status.code() == CloseStatus.NO_CLOSE_FRAME.code()) {
 			if (!this.transportFailed) {
-				this.hub.fireError(this, new ConnectionLostException(this.id));
+				this.handlers.error(this, new ConnectionLostException(this.id, null));
 			}
 		}
 		else {
-			this.hub.fireClose(this, status);
+			this.handlers.closeReceived(this, status);
 		}
 		disconnect(status);
 	}
 
-	// Hub internals
+	// For the hub's parts
 
-	Hub hub() {
-		return this.hub;
-	}
-
-	SessionWriter.Offer offer(Outbound message) {
-		return this.writer.offer(message);
-	}
-
-	void connected() {
-		if (!this.lifecycle.compareAndSet(CONNECTING, OPEN)) {
-			this.hub.fireDisconnect(this, this.disconnectStatus);
-		}
+	SessionWriter writer() {
+		return this.writer;
 	}
 
 	/**
-	 * Close without flushing: fail the queued messages, send the close frame on a worker
-	 * thread (the transport may block) and disconnect.
+	 * Return a stage completed once the connection is closed or its close frame was sent,
+	 * or the upgrade was given up.
 	 */
-	void abort(CloseStatus status) {
-		if (this.closed.compareAndSet(false, true)) {
-			this.writer.release(new SessionClosedException(this.id));
-			closeTransport(status);
-			disconnect(status);
-		}
+	CompletableFuture<Void> terminated() {
+		return this.terminated;
 	}
 
 	void heartbeat(long now, long pingPeriodNanos, long pongTimeoutNanos) {
 		if (isClosed()) {
 			return;
 		}
-		if (this.writer.writeTimedOut(now)) {
-			runOnWorker(() -> abort(CloseStatus.WRITE_TIMEOUT));
+		if (!isConnected()) {
+			if (now - this.upgradeDeadline > 0) {
+				this.threads.worker().execute(this::abandon);
+			}
+		}
+		else if (this.writer.writeTimedOut(now)) {
+			this.threads.worker().execute(() -> abort(CloseStatus.WRITE_TIMEOUT));
 		}
 		else if (now - this.lastSeen > pongTimeoutNanos) {
-			runOnWorker(() -> abort(CloseStatus.PONG_TIMEOUT));
+			this.threads.worker().execute(() -> abort(CloseStatus.PONG_TIMEOUT));
 		}
 		else if (now - this.lastPing >= pingPeriodNanos) {
 			this.lastPing = now;
@@ -377,63 +448,106 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	/**
 	 * Check a closed session that flushes its queue before the close frame: once a write
-	 * times out, fail the rest of the queue and close the connection.
+	 * times out, or its connection never opened, give up on the rest of the queue.
 	 * @return whether the flush is over
 	 */
 	boolean flushDone(long now) {
+		if (!isConnected()) {
+			if (this.upgrade.get() != PENDING || now - this.upgradeDeadline > 0) {
+				abandon();
+				return true;
+			}
+			return false;
+		}
 		if (this.writer.isReleased()) {
 			return true;
 		}
-		if (this.writer.writeTimedOut(now) && this.writer.release(new SessionClosedException(this.id))) {
-			closeTransport(CloseStatus.WRITE_TIMEOUT);
+		if (this.writer.writeTimedOut(now)) {
+			abort(CloseStatus.WRITE_TIMEOUT);
 			return true;
 		}
 		return false;
 	}
 
+	/**
+	 * Send the close frame and close the connection, on a worker thread since the
+	 * transport may block; for a connection that has not opened yet, as soon as it opens.
+	 */
 	void closeTransport(CloseStatus status) {
-		Runnable close = () -> {
+		Connection connection;
+		synchronized (this) {
+			connection = this.connection;
+			if (connection == null) {
+				this.closeWhenOpened = status;
+			}
+		}
+		if (connection == null) {
+			// Until it opens, or the heartbeat gives up on it
+			this.registry.flushing().add(this);
+			return;
+		}
+		this.threads.worker().execute(() -> {
 			try {
-				this.connection.close(status.code(), status.reason());
+				connection.close(status.code(), status.reason());
 			}
 			catch (RuntimeException ex) {
-				this.hub.logDebug(() -> "Closing " + this + " failed: " + ex);
+				System.getLogger(DefaultSession.class.getName())
+					.log(System.Logger.Level.DEBUG, () -> "Closing " + this + " failed: " + ex);
 			}
-		};
-		runOnWorker(close);
-	}
-
-	void runOnWorker(Runnable task) {
-		this.hub.runOnWorker(task);
-	}
-
-	void runOnWriter(Runnable task) {
-		this.hub.runOnWriter(task);
-	}
-
-	void sent(Outbound message) {
-		this.hub.fireSent(this, message);
+			finally {
+				this.terminated.complete(null);
+			}
+		});
 	}
 
 	/**
-	 * Close after a failed send. A transport that gave up because the write took too long
-	 * (such as a blocking ping bounded by the write timeout) closes with
-	 * {@link CloseStatus#WRITE_TIMEOUT}, like the heartbeat would have.
+	 * Close after a failed write. A write that took too long closes with
+	 * {@link CloseStatus#WRITE_TIMEOUT}, as the heartbeat would have; any other failure
+	 * goes to the error handlers and closes with 1011.
 	 */
 	void writeFailed(Throwable failure, boolean timedOut) {
 		if (timedOut) {
 			abort(CloseStatus.WRITE_TIMEOUT);
+			return;
 		}
-		else if (!isClosed()) {
-			this.hub.fireError(this, failure);
-			abort(CloseStatus.SERVER_ERROR.withReason("Write failed"));
+		if (!isClosed()) {
+			this.handlers.error(this,
+					(failure instanceof IOException) ? new ConnectionLostException(this.id, failure) : failure);
 		}
+		abort(CloseStatus.SERVER_ERROR.withReason("Write failed"));
 	}
 
 	void overflowed(BufferFullException ex) {
-		this.hub.fireError(this, ex);
+		this.handlers.error(this, ex);
 		if (ex.getPolicy() == OverflowPolicy.CLOSE) {
 			abort(CloseStatus.BUFFER_FULL);
+		}
+	}
+
+	/**
+	 * Close without flushing: fail what is queued, send the close frame and disconnect.
+	 * Also ends the flush of a session that was closed gracefully.
+	 */
+	void abort(CloseStatus status) {
+		boolean first = this.closed.compareAndSet(false, true);
+		if (this.writer.release(() -> new SessionClosedException(this.id))) {
+			closeTransport(status);
+		}
+		if (first) {
+			disconnect(status);
+		}
+	}
+
+	private synchronized boolean isConnected() {
+		return this.connection != null;
+	}
+
+	private void dispatch(Handlers.Callback handler) {
+		if (this.config.concurrentMessageHandling()) {
+			this.threads.worker().execute(() -> this.handlers.invoke(this, handler));
+		}
+		else {
+			this.handlers.invoke(this, handler);
 		}
 	}
 
@@ -451,21 +565,23 @@ final class DefaultSession implements Session, ConnectionListener {
 		}
 	}
 
-	private void tooBig() {
-		this.textParts = null;
-		this.binaryParts = null;
-		this.inboundSize = 0;
-		MessageTooBigException ex = new MessageTooBigException(this.id, this.maxMessageSize);
-		this.hub.fireError(this, ex);
-		abort(CloseStatus.TOO_BIG.withReason("Message exceeds " + this.maxMessageSize + " bytes"));
+	private void tooBig(MessageTooBigException ex) {
+		this.handlers.error(this, ex);
+		abort(CloseStatus.TOO_BIG.withReason("Message exceeds " + this.assembler.maxMessageSize() + " bytes"));
 	}
 
 	private void disconnect(CloseStatus status) {
-		this.hub.unregister(this);
-		this.rooms.forEach(this::leave);
+		this.registry.unregister(this);
+		List<String> left;
+		synchronized (this) {
+			left = (this.rooms != null) ? List.copyOf(this.rooms) : List.of();
+			left.forEach((room) -> this.registry.rooms().leave(room, this));
+			this.rooms = null;
+		}
+		left.forEach((room) -> this.handlers.left(this, room));
 		this.disconnectStatus = status;
 		if (this.lifecycle.getAndSet(DISCONNECTED) == OPEN) {
-			this.hub.fireDisconnect(this, status);
+			this.handlers.disconnected(this, status);
 		}
 	}
 

@@ -3,15 +3,19 @@ package dev.tutti;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket handshake request as a {@link HandshakeHandler} sees it. Created by the
- * transport.
+ * transport, which hands the headers over once: this request keeps the one copy every
+ * session of the hub reads them from.
  * <p>
  * Not thread-safe beyond its attribute map, which is concurrent.
  */
@@ -37,7 +41,7 @@ public final class HandshakeRequest {
 	public HandshakeRequest(URI uri, Map<String, List<String>> headers, @Nullable Principal principal,
 			@Nullable InetSocketAddress remoteAddress) {
 		this.uri = uri;
-		this.headers = Map.copyOf(headers);
+		this.headers = caseInsensitiveCopy(headers);
 		this.principal = principal;
 		this.remoteAddress = remoteAddress;
 	}
@@ -52,7 +56,8 @@ public final class HandshakeRequest {
 
 	/**
 	 * Return the request headers.
-	 * @return an unmodifiable map of header names to values
+	 * @return an unmodifiable map of header names to values whose look-ups ignore the
+	 * case of names, as HTTP does
 	 */
 	public Map<String, List<String>> headers() {
 		return this.headers;
@@ -64,7 +69,8 @@ public final class HandshakeRequest {
 	 * @return the value, or {@code null} if the header is absent
 	 */
 	public @Nullable String header(String name) {
-		return Http.firstHeader(this.headers, name);
+		List<String> values = this.headers.get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 
 	/**
@@ -73,6 +79,17 @@ public final class HandshakeRequest {
 	 */
 	public Map<String, List<String>> queryParameters() {
 		return Http.queryParameters(this.uri);
+	}
+
+	/**
+	 * Return the first value of a query parameter, decoded.
+	 * @param name the parameter name
+	 * @return the value ({@code ""} for a parameter without {@code =}), or {@code null}
+	 * if the parameter is absent
+	 */
+	public @Nullable String queryParameter(String name) {
+		List<String> values = queryParameters().get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 
 	/**
@@ -98,6 +115,16 @@ public final class HandshakeRequest {
 	 */
 	public Map<String, Object> attributes() {
 		return this.attributes;
+	}
+
+	private static Map<String, List<String>> caseInsensitiveCopy(Map<String, List<String>> headers) {
+		Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.forEach((name, values) -> copy.merge(name, List.copyOf(values), (first, second) -> {
+			List<String> merged = new ArrayList<>(first);
+			merged.addAll(second);
+			return List.copyOf(merged);
+		}));
+		return Collections.unmodifiableMap(copy);
 	}
 
 }

@@ -1,19 +1,14 @@
 package dev.tutti;
 
 import java.lang.System.Logger.Level;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.jspecify.annotations.Nullable;
 
 /**
- * One scheduler thread per hub that, on each tick, pings the sessions whose ping period
- * has passed and closes those whose pong or write timed out, including closed sessions
- * still flushing their queue before the close frame. Every 50 ms it also lets the writer
- * pool replace drains blocked on slow clients. Started with the first session; once
- * stopped it runs on until no closed session is flushing.
+ * The heartbeat's tick: pings the sessions whose ping period has passed, closes those
+ * whose pong or write timed out, drops those whose upgrade never completed, and enforces
+ * the write timeout of closed sessions still flushing their queue before the close frame.
+ * Runs on the hub's one scheduler thread (see {@link HubThreads}), started with the first
+ * session.
  * <p>
  * A tick is a quarter of the shortest of ping period, pong timeout and write timeout,
  * between 10 ms and 1 s, so timeouts are enforced within that much of their value.
@@ -30,10 +25,9 @@ final class Heartbeat {
 
 	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	/** How often the writer pool looks for blocked drains. */
-	private static final long WRITER_CHECK_MILLIS = 50;
+	private final SessionRegistry registry;
 
-	private final Hub hub;
+	private final HubThreads threads;
 
 	private final long pingPeriodNanos;
 
@@ -41,15 +35,11 @@ final class Heartbeat {
 
 	private final long tickNanos;
 
-	private @Nullable ScheduledThreadPoolExecutor scheduler;
-
-	private volatile boolean stopped;
-
 	private volatile long now = System.nanoTime();
 
-	Heartbeat(Hub hub) {
-		HubConfig config = hub.config();
-		this.hub = hub;
+	Heartbeat(HubConfig config, SessionRegistry registry, HubThreads threads) {
+		this.registry = registry;
+		this.threads = threads;
 		this.pingPeriodNanos = config.pingPeriod().toNanos();
 		this.pongTimeoutNanos = config.pongTimeout().toNanos();
 		long shortest = Math.min(this.pingPeriodNanos,
@@ -57,25 +47,11 @@ final class Heartbeat {
 		this.tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shortest / 4));
 	}
 
-	synchronized void start() {
-		if (this.scheduler != null || this.stopped) {
-			return;
-		}
-		this.now = System.nanoTime();
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-				daemonThreads("tutti-" + this.hub.config().name() + "-heartbeat-"));
-		scheduler.setRemoveOnCancelPolicy(true);
-		scheduler.scheduleWithFixedDelay(this::tick, this.tickNanos, this.tickNanos, TimeUnit.NANOSECONDS);
-		scheduler.scheduleWithFixedDelay(this.hub.writers()::rebalance, WRITER_CHECK_MILLIS, WRITER_CHECK_MILLIS,
-				TimeUnit.MILLISECONDS);
-		this.scheduler = scheduler;
-	}
-
-	synchronized void stop() {
-		this.stopped = true;
-		if (this.scheduler != null && this.hub.flushingSessions().isEmpty()) {
-			this.scheduler.shutdownNow();
-		}
+	/**
+	 * Start ticking, unless the heartbeat runs already.
+	 */
+	void start() {
+		this.threads.startHeartbeat(this::tick, this.tickNanos);
 	}
 
 	/**
@@ -92,7 +68,7 @@ final class Heartbeat {
 	private void tick() {
 		long now = System.nanoTime();
 		this.now = now;
-		for (DefaultSession session : this.hub.registeredSessions()) {
+		for (DefaultSession session : this.registry.sessions()) {
 			try {
 				session.heartbeat(now, this.pingPeriodNanos, this.pongTimeoutNanos);
 			}
@@ -100,28 +76,16 @@ final class Heartbeat {
 				logger.log(Level.WARNING, "Heartbeat of " + session + " failed", ex);
 			}
 		}
-		for (DefaultSession session : this.hub.flushingSessions()) {
+		for (DefaultSession session : this.registry.flushing()) {
 			try {
 				if (session.flushDone(now)) {
-					this.hub.flushingSessions().remove(session);
+					this.registry.flushing().remove(session);
 				}
 			}
 			catch (RuntimeException ex) {
 				logger.log(Level.WARNING, "Heartbeat of closed " + session + " failed", ex);
 			}
 		}
-		if (this.stopped) {
-			stop();
-		}
-	}
-
-	static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (task) -> {
-			Thread thread = new Thread(task, prefix + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 }

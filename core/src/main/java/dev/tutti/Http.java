@@ -9,23 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * Helpers for handshake headers and query strings.
+ * Parses the query string of a handshake URI.
  */
 final class Http {
 
 	private Http() {
-	}
-
-	static @Nullable String firstHeader(Map<String, List<String>> headers, String name) {
-		for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-			if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
-				return entry.getValue().get(0);
-			}
-		}
-		return null;
 	}
 
 	static Map<String, List<String>> queryParameters(URI uri) {

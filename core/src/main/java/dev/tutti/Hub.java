@@ -1,138 +1,75 @@
 package dev.tutti;
 
-import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.ConnectionListener;
+import dev.tutti.transport.Upgrade;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket hub: owns every session of an endpoint, calls the application's handlers on
- * connect, message, disconnect and error, and broadcasts.
+ * handshake, connect, message, disconnect and error, and broadcasts.
  *
  * <pre class="code">
  * Hub hub = Hub.create();
  * hub.onMessage((session, text) -&gt; hub.broadcast(text));
  * </pre>
  * <p>
- * Thread-safe. Handlers may be registered at any time; each has a no-op default except
- * {@link #onError(ErrorHandler)}, whose default logs. Handlers run on the container's
- * threads (inbound messages of one session one at a time, unless
- * {@link HubConfig#concurrentMessageHandling()} is on) or on the hub's worker threads, so
- * they should not block for long. A handler that throws is reported to the error handler
- * and never affects other sessions.
+ * Thread-safe. Handlers may be registered at any time; registering a handler of a kind
+ * that has one adds it: all of them run, in the order they were registered. With none
+ * registered a kind does nothing, except errors, which are logged (see
+ * {@link #onError(ErrorHandler)}). Handlers run on the container's threads (inbound
+ * messages of one session one at a time, unless
+ * {@link HubConfig#concurrentMessageHandling()} is on) or on the hub's threads, so they
+ * should not block for long. A handler that throws is reported to the error handlers and
+ * never affects other sessions.
  * <p>
  * Ordering guarantees: a session is registered (visible in {@link #sessions()} and to
- * broadcasts) before the connect handler runs and before any of its messages is handled;
- * the disconnect handler runs exactly once per session, after the session left the
- * registry and after its connect handler returned. A connection that arrives while or
- * after the hub closes is refused and never registered.
+ * broadcasts) when its handshake is accepted, before the upgrade response is sent, so
+ * every broadcast made after a client saw its upgrade response reaches it; its buffer
+ * holds the messages until the connection opens. The connect handlers run when the
+ * connection opens, before any of its messages is handled; the disconnect handlers run
+ * exactly once per session, after the session left the registry and its rooms and after
+ * its connect handlers returned. A handshake that arrives while or after the hub closes
+ * is refused.
  * <p>
  * Broadcasts never block and never wait for I/O: the message is encoded once and offered
  * to each recipient's bounded outbound buffer (see {@link Session}).
  */
 public final class Hub implements AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(Hub.class.getName());
-
-	private static final ErrorHandler LOGGING_ERROR_HANDLER = (session, error) -> {
-		Level level = (error instanceof BufferFullException || error instanceof ConnectionLostException) ? Level.DEBUG
-				: Level.WARNING;
-		if (logger.isLoggable(level)) {
-			logger.log(level, "Error in " + session + ": " + error.getMessage(), error);
-		}
-	};
-
-	/**
-	 * Threads that send pings and close frames (the container may block on those) and run
-	 * concurrent message handlers. Idle threads end after 30 seconds.
-	 */
-	private static final int WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-
-	/**
-	 * Threads that drain the sessions of batching transports, one per CPU: they write a
-	 * session's queued messages and flush them at once, and may block on a slow client
-	 * for at most the write timeout, in which case the pool grows (see
-	 * {@link WriterPool}).
-	 */
-	private static final int WRITER_THREADS = Runtime.getRuntime().availableProcessors();
-
 	private final HubConfig config;
 
-	private final Map<String, DefaultSession> sessions = new ConcurrentHashMap<>();
+	private final Handlers handlers;
 
-	final RoomIndex rooms = new RoomIndex();
+	private final HubThreads threads;
 
-	private final Set<DefaultSession> flushing = ConcurrentHashMap.newKeySet();
-
-	private final ReadWriteLock lifecycleLock = new ReentrantReadWriteLock();
-
-	private volatile boolean closed;
+	private final SessionRegistry registry;
 
 	private final Heartbeat heartbeat;
 
-	private final ExecutorService worker;
+	private final Broadcaster broadcaster;
 
-	private final WriterPool writers;
-
-	private volatile HandshakeHandler handshakeHandler = (request) -> HandshakeResult.accept();
-
-	private volatile SessionHandler connectHandler = (session) -> {
-	};
-
-	private volatile CloseHandler disconnectHandler = (session, status) -> {
-	};
-
-	private volatile CloseHandler closeHandler = (session, status) -> {
-	};
-
-	private volatile MessageHandler<String> messageHandler = (session, text) -> {
-	};
-
-	private volatile MessageHandler<byte[]> binaryMessageHandler = (session, data) -> {
-	};
-
-	private volatile MessageHandler<String> sentMessageHandler = (session, text) -> {
-	};
-
-	private volatile MessageHandler<byte[]> sentBinaryMessageHandler = (session, data) -> {
-	};
-
-	private volatile SessionHandler pongHandler = (session) -> {
-	};
-
-	private volatile ErrorHandler errorHandler = LOGGING_ERROR_HANDLER;
-
-	private volatile RoomHandler joinHandler = (session, room) -> {
-	};
-
-	private volatile RoomHandler leaveHandler = (session, room) -> {
-	};
-
-	private volatile @Nullable Codec codec;
-
-	private @Nullable TypedDispatch typedDispatch;
+	private volatile @Nullable CompletableFuture<Void> termination;
 
 	private Hub(HubConfig config) {
 		this.config = config;
-		this.worker = pool(WORKER_THREADS, "tutti-" + config.name() + "-worker-");
-		this.writers = new WriterPool(WRITER_THREADS, "tutti-" + config.name() + "-writer-");
-		this.heartbeat = new Heartbeat(this);
+		this.handlers = new Handlers(config);
+		this.threads = new HubThreads(config.name());
+		this.registry = new SessionRegistry(config.name(), this::startHeartbeat);
+		this.heartbeat = new Heartbeat(config, this.registry, this.threads);
+		this.broadcaster = new Broadcaster(config.name(), this.registry);
 	}
 
 	/**
@@ -163,74 +100,76 @@ public final class Hub implements AutoCloseable {
 	// Handlers
 
 	/**
-	 * Set the handler that decides whether a handshake may proceed and seeds the new
-	 * session's attributes. Default: accept every handshake.
+	 * Add a handler that decides whether a handshake may proceed and seeds the new
+	 * session's attributes. The handlers run in order until one refuses; a handshake that
+	 * none refuses is accepted.
 	 * @param handler the handler
 	 * @return this hub
 	 */
 	public Hub onHandshake(HandshakeHandler handler) {
-		this.handshakeHandler = Objects.requireNonNull(handler, "handler");
+		this.handlers.onHandshake(handler);
 		return this;
 	}
 
 	/**
-	 * Set the handler called when a session has connected. The session is already
+	 * Add a handler called when a session's connection has opened. The session is already
 	 * registered.
 	 * @param handler the handler
 	 * @return this hub
 	 */
 	public Hub onConnect(SessionHandler handler) {
-		this.connectHandler = Objects.requireNonNull(handler, "handler");
+		this.handlers.onConnect(handler);
 		return this;
 	}
 
 	/**
-	 * Set the handler called once when a session has ended, for any reason, with the
-	 * status it closed with: the peer's, the application's, or one of the hub's such as
-	 * {@link CloseStatus#PONG_TIMEOUT}. The session has already left the registry.
+	 * Add a handler called once when a session has ended, for any reason, with the status
+	 * it closed with: the peer's, the application's, or one of the hub's such as
+	 * {@link CloseStatus#PONG_TIMEOUT}. The session has already left the registry and its
+	 * rooms (the leave handlers ran before).
 	 * @param handler the handler
 	 * @return this hub
 	 */
 	public Hub onDisconnect(CloseHandler handler) {
-		this.disconnectHandler = Objects.requireNonNull(handler, "handler");
+		this.handlers.onDisconnect(handler);
 		return this;
 	}
 
 	/**
-	 * Set the handler called when the peer sends a close frame, with its code and reason.
-	 * Runs before the disconnect handler.
+	 * Add a handler called when the peer sends a close frame, with its code and reason.
+	 * Runs before the disconnect handlers.
 	 * @param handler the handler
 	 * @return this hub
 	 */
 	public Hub onClose(CloseHandler handler) {
-		this.closeHandler = Objects.requireNonNull(handler, "handler");
+		this.handlers.onClose(handler);
 		return this;
 	}
 
 	/**
-	 * Set the handler of inbound text messages.
+	 * Add a handler of inbound text messages.
 	 * @param handler the handler
 	 * @return this hub
 	 */
-	public synchronized Hub onMessage(MessageHandler<String> handler) {
-		this.messageHandler = Objects.requireNonNull(handler, "handler");
-		this.typedDispatch = null;
+	public Hub onMessage(MessageHandler<String> handler) {
+		this.handlers.onMessage(handler);
 		return this;
 	}
 
 	/**
 	 * Handle every inbound text message as a value of one type, decoded with the hub's
-	 * {@link #codec(Codec) codec}. Replaces the text message handler. A message that
-	 * cannot be decoded goes to the error handler as a {@link MessageDecodingException};
-	 * the session stays open.
+	 * {@link #codec(Codec) codec}. A message that cannot be decoded goes to the error
+	 * handlers as a {@link MessageDecodingException}; the session stays open.
 	 * @param <T> the message type
 	 * @param type the class to decode to
 	 * @param handler the handler
 	 * @return this hub
+	 * @throws IllegalStateException if a typed handler of either form is registered
+	 * already: a hub decodes every message to one type or selects the type by a property
+	 * ({@link #onMessage(String, Class, MessageHandler)}), never both
 	 */
-	public synchronized <T> Hub onMessage(Class<T> type, MessageHandler<? super T> handler) {
-		typedDispatch().registerSingle(Objects.requireNonNull(type, "type"),
-				Objects.requireNonNull(handler, "handler"));
+	public <T> Hub onMessage(Class<T> type, MessageHandler<? super T> handler) {
+		this.handlers.onMessage(Objects.requireNonNull(type, "type"), Objects.requireNonNull(handler, "handler"));
 		return this;
 	}
 
@@ -238,39 +177,97 @@ public final class Hub implements AutoCloseable {
 	 * Handle the inbound text messages whose type property (see
 	 * {@link HubConfig#messageTypeProperty()}, {@code type} by default) equals the given
 	 * name as values of the given class, decoded with the hub's {@link #codec(Codec)
-	 * codec}. Register one handler per message type; together they replace the text
-	 * message handler. A malformed message, one without the type property or one of an
-	 * unknown type goes to the error handler as a {@link MessageDecodingException}; the
-	 * session stays open.
+	 * codec}. A malformed message, one without the type property or one of an unknown
+	 * type goes to the error handlers as a {@link MessageDecodingException}; the session
+	 * stays open.
 	 * @param <T> the message type
 	 * @param typeName the value of the type property, such as {@code chat}
 	 * @param type the class to decode to
 	 * @param handler the handler
 	 * @return this hub
+	 * @throws IllegalStateException if the type name has a handler already, or every
+	 * message is decoded to one type ({@link #onMessage(Class, MessageHandler)})
 	 */
-	public synchronized <T> Hub onMessage(String typeName, Class<T> type, MessageHandler<? super T> handler) {
-		typedDispatch().register(Objects.requireNonNull(typeName, "typeName"), Objects.requireNonNull(type, "type"),
+	public <T> Hub onMessage(String typeName, Class<T> type, MessageHandler<? super T> handler) {
+		this.handlers.onMessage(Objects.requireNonNull(typeName, "typeName"), Objects.requireNonNull(type, "type"),
 				Objects.requireNonNull(handler, "handler"));
 		return this;
 	}
 
 	/**
-	 * Set the handler called when a session joins a room it was not in.
+	 * Add a handler of inbound binary messages.
 	 * @param handler the handler
 	 * @return this hub
 	 */
-	public Hub onJoin(RoomHandler handler) {
-		this.joinHandler = Objects.requireNonNull(handler, "handler");
+	public Hub onBinaryMessage(MessageHandler<byte[]> handler) {
+		this.handlers.onBinaryMessage(handler);
 		return this;
 	}
 
 	/**
-	 * Set the handler called when a session leaves a room, including when it disconnects.
+	 * Add a handler called after a text message was written to a session. Runs on the
+	 * thread that completed the write; keep it short.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onSentMessage(MessageHandler<String> handler) {
+		this.handlers.onSentMessage(handler);
+		return this;
+	}
+
+	/**
+	 * Add a handler called after a binary message was written to a session.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onSentBinaryMessage(MessageHandler<byte[]> handler) {
+		this.handlers.onSentBinaryMessage(handler);
+		return this;
+	}
+
+	/**
+	 * Add a handler called when a session answers a ping.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onPong(SessionHandler handler) {
+		this.handlers.onPong(handler);
+		return this;
+	}
+
+	/**
+	 * Add a handler of session errors: exceptions thrown by other handlers, transport
+	 * errors, lost connections, dropped messages and oversize or undecodable messages.
+	 * Normal closes (1000, 1001) are not errors. While no error handler is registered,
+	 * errors are logged: those a client can cause
+	 * ({@link TuttiException#isCausedByClient()}) at DEBUG without a stack trace, others
+	 * at WARNING.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onError(ErrorHandler handler) {
+		this.handlers.onError(handler);
+		return this;
+	}
+
+	/**
+	 * Add a handler called when a session has joined a room it was not in.
+	 * @param handler the handler
+	 * @return this hub
+	 */
+	public Hub onJoin(RoomHandler handler) {
+		this.handlers.onJoin(handler);
+		return this;
+	}
+
+	/**
+	 * Add a handler called when a session has left a room, including when it disconnects
+	 * (before the disconnect handlers run).
 	 * @param handler the handler
 	 * @return this hub
 	 */
 	public Hub onLeave(RoomHandler handler) {
-		this.leaveHandler = Objects.requireNonNull(handler, "handler");
+		this.handlers.onLeave(handler);
 		return this;
 	}
 
@@ -281,7 +278,7 @@ public final class Hub implements AutoCloseable {
 	 * @return this hub
 	 */
 	public Hub codec(Codec codec) {
-		this.codec = Objects.requireNonNull(codec, "codec");
+		this.handlers.codec(Objects.requireNonNull(codec, "codec"));
 		return this;
 	}
 
@@ -290,60 +287,7 @@ public final class Hub implements AutoCloseable {
 	 * @return the codec, or {@code null} if none was set
 	 */
 	public @Nullable Codec codec() {
-		return this.codec;
-	}
-
-	/**
-	 * Set the handler of inbound binary messages.
-	 * @param handler the handler
-	 * @return this hub
-	 */
-	public Hub onBinaryMessage(MessageHandler<byte[]> handler) {
-		this.binaryMessageHandler = Objects.requireNonNull(handler, "handler");
-		return this;
-	}
-
-	/**
-	 * Set the handler called after a text message was written to a session. Runs on the
-	 * thread that completed the write; keep it short.
-	 * @param handler the handler
-	 * @return this hub
-	 */
-	public Hub onSentMessage(MessageHandler<String> handler) {
-		this.sentMessageHandler = Objects.requireNonNull(handler, "handler");
-		return this;
-	}
-
-	/**
-	 * Set the handler called after a binary message was written to a session.
-	 * @param handler the handler
-	 * @return this hub
-	 */
-	public Hub onSentBinaryMessage(MessageHandler<byte[]> handler) {
-		this.sentBinaryMessageHandler = Objects.requireNonNull(handler, "handler");
-		return this;
-	}
-
-	/**
-	 * Set the handler called when a session answers a ping.
-	 * @param handler the handler
-	 * @return this hub
-	 */
-	public Hub onPong(SessionHandler handler) {
-		this.pongHandler = Objects.requireNonNull(handler, "handler");
-		return this;
-	}
-
-	/**
-	 * Set the handler of session errors: exceptions thrown by other handlers, transport
-	 * errors, lost connections, dropped messages and oversize messages. Normal closes
-	 * (1000, 1001) are not errors. Default: log.
-	 * @param handler the handler
-	 * @return this hub
-	 */
-	public Hub onError(ErrorHandler handler) {
-		this.errorHandler = Objects.requireNonNull(handler, "handler");
-		return this;
+		return this.handlers.codec();
 	}
 
 	// Broadcasts
@@ -367,7 +311,7 @@ public final class Hub implements AutoCloseable {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcast(Target target, String text) {
-		return deliver(target, Outbound.text(text, 0, null));
+		return this.broadcaster.broadcast(target, Outbound.text(text, 0, null));
 	}
 
 	/**
@@ -378,7 +322,7 @@ public final class Hub implements AutoCloseable {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcastBinary(Target target, byte[] data) {
-		return deliver(target, Outbound.binary(data, 0, null));
+		return this.broadcaster.broadcast(target, Outbound.binary(data, 0, null));
 	}
 
 	/**
@@ -391,84 +335,60 @@ public final class Hub implements AutoCloseable {
 	 * @throws IllegalStateException if the hub has no codec
 	 */
 	public BroadcastResult broadcastJson(Target target, Object value) {
-		return broadcast(target, requireCodec().encode(value));
+		return broadcast(target, this.handlers.requireCodec().encode(value));
 	}
 
 	/**
-	 * Broadcast a text message to the sessions the filter accepts. The filter runs on the
-	 * calling thread once per session.
-	 * @param text the message
-	 * @param filter selects the recipients
-	 * @return what the broadcast did
-	 * @throws HubClosedException if the hub is closed
-	 */
-	public BroadcastResult broadcast(String text, Predicate<? super Session> filter) {
-		return fanOut(Outbound.text(text, 0, null), this.sessions.values(), filter);
-	}
-
-	/**
-	 * Broadcast a text message to every session but one.
-	 * @param text the message
+	 * Broadcast a text message to every session but one (melody's
+	 * {@code BroadcastOthers}); the same as
+	 * {@code broadcast(Target.allExcept(except), text)}.
 	 * @param except the session that does not receive it
-	 * @return what the broadcast did
-	 * @throws HubClosedException if the hub is closed
-	 */
-	public BroadcastResult broadcastOthers(String text, Session except) {
-		return broadcast(Target.allExcept(except.id()), text);
-	}
-
-	/**
-	 * Broadcast a text message to the given sessions of this hub.
 	 * @param text the message
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 */
+	public BroadcastResult broadcastOthers(Session except, String text) {
+		return broadcast(Target.allExcept(except), text);
+	}
+
+	/**
+	 * Broadcast a text message to the given sessions (melody's
+	 * {@code BroadcastMultiple}); the same as
+	 * {@code broadcast(Target.sessions(ids of the sessions), text)}.
 	 * @param recipients the recipients; sessions of other hubs are skipped
+	 * @param text the message
 	 * @return what the broadcast did
 	 * @throws HubClosedException if the hub is closed
 	 */
-	public BroadcastResult broadcastTo(String text, Collection<? extends Session> recipients) {
-		return fanOut(Outbound.text(text, 0, null), recipients, (session) -> true);
+	public BroadcastResult broadcastTo(Collection<? extends Session> recipients, String text) {
+		List<String> ids = new ArrayList<>(recipients.size());
+		recipients.forEach((session) -> ids.add(session.id()));
+		return broadcast(Target.sessions(ids), text);
 	}
 
 	/**
-	 * Broadcast a binary message to every session. The array is copied once.
-	 * @param data the message
-	 * @return what the broadcast did
-	 * @throws HubClosedException if the hub is closed
-	 */
-	public BroadcastResult broadcastBinary(byte[] data) {
-		return broadcastBinary(Target.all(), data);
-	}
-
-	/**
-	 * Broadcast a binary message to the sessions the filter accepts.
-	 * @param data the message
+	 * Broadcast a text message to the sessions of this hub that a filter accepts. The
+	 * filter runs on the calling thread once per session. Unlike a {@link Target}, a
+	 * filter cannot reach the sessions of other application instances.
 	 * @param filter selects the recipients
+	 * @param text the message
 	 * @return what the broadcast did
 	 * @throws HubClosedException if the hub is closed
 	 */
-	public BroadcastResult broadcastBinary(byte[] data, Predicate<? super Session> filter) {
-		return fanOut(Outbound.binary(data, 0, null), this.sessions.values(), filter);
+	public BroadcastResult broadcastLocal(Predicate<? super Session> filter, String text) {
+		return this.broadcaster.broadcastLocal(filter, Outbound.text(text, 0, null));
 	}
 
 	/**
-	 * Broadcast a binary message to every session but one.
+	 * Broadcast a binary message to the sessions of this hub that a filter accepts. The
+	 * array is copied once.
+	 * @param filter selects the recipients
 	 * @param data the message
-	 * @param except the session that does not receive it
 	 * @return what the broadcast did
 	 * @throws HubClosedException if the hub is closed
 	 */
-	public BroadcastResult broadcastBinaryOthers(byte[] data, Session except) {
-		return broadcastBinary(Target.allExcept(except.id()), data);
-	}
-
-	/**
-	 * Broadcast a binary message to the given sessions of this hub.
-	 * @param data the message
-	 * @param recipients the recipients; sessions of other hubs are skipped
-	 * @return what the broadcast did
-	 * @throws HubClosedException if the hub is closed
-	 */
-	public BroadcastResult broadcastBinaryTo(byte[] data, Collection<? extends Session> recipients) {
-		return fanOut(Outbound.binary(data, 0, null), recipients, (session) -> true);
+	public BroadcastResult broadcastBinaryLocal(Predicate<? super Session> filter, byte[] data) {
+		return this.broadcaster.broadcastLocal(filter, Outbound.binary(data, 0, null));
 	}
 
 	// Rooms
@@ -487,17 +407,18 @@ public final class Hub implements AutoCloseable {
 	 * @return a snapshot of room names to member counts, sorted by name
 	 */
 	public Map<String, Integer> rooms() {
-		return this.rooms.sizes();
+		return this.registry.rooms().sizes();
 	}
 
 	// Registry and lifecycle
 
 	/**
-	 * Return a snapshot of the open sessions.
+	 * Return a snapshot of the open sessions, including those whose connection is still
+	 * opening.
 	 * @return the sessions, in no particular order
 	 */
 	public List<Session> sessions() {
-		return List.copyOf(this.sessions.values());
+		return List.copyOf(this.registry.sessions());
 	}
 
 	/**
@@ -505,12 +426,13 @@ public final class Hub implements AutoCloseable {
 	 * @return the number of sessions
 	 */
 	public int size() {
-		return this.sessions.size();
+		return this.registry.size();
 	}
 
 	/**
-	 * Close the hub: refuse new connections and close every session with
+	 * Close the hub: refuse new handshakes and close every session with
 	 * {@link CloseStatus#GOING_AWAY} once its queued messages are written. Idempotent.
+	 * @see #awaitTermination(Duration)
 	 */
 	@Override
 	public void close() {
@@ -518,25 +440,55 @@ public final class Hub implements AutoCloseable {
 	}
 
 	/**
-	 * Close the hub and every session with the given status. Idempotent. When this method
-	 * returns, {@link #size()} is 0 and the disconnect handler has run for every session
-	 * except one whose connect handler is still running: its disconnect handler runs as
-	 * soon as the connect handler returns.
+	 * Close the hub and every session with the given status once its queued messages are
+	 * written. Idempotent. When this method returns, {@link #size()} is 0 and the
+	 * disconnect handlers have run for every session except one whose connect handlers
+	 * are still running: its disconnect handlers run as soon as they return. The hub's
+	 * threads end once every session has terminated.
 	 * @param status the close status sent to every session
+	 * @see #awaitTermination(Duration)
 	 */
 	public void close(CloseStatus status) {
-		this.lifecycleLock.writeLock().lock();
+		List<DefaultSession> open = this.registry.close();
+		if (open == null) {
+			return;
+		}
+		CompletableFuture<?>[] terminated = new CompletableFuture<?>[open.size()];
+		for (int i = 0; i < terminated.length; i++) {
+			DefaultSession session = open.get(i);
+			session.close(status);
+			terminated[i] = session.terminated();
+		}
+		CompletableFuture<Void> termination = CompletableFuture.allOf(terminated);
+		this.termination = termination;
+		termination.whenComplete((result, failure) -> this.threads.shutdown());
+	}
+
+	/**
+	 * Wait, after {@link #close()}, until every session that was open has terminated: its
+	 * queued messages written and its close frame sent, or its connection ended otherwise
+	 * (a write that times out ends it).
+	 * @param timeout how long to wait at most
+	 * @return {@code true} if every session terminated, {@code false} if the timeout
+	 * passed first
+	 * @throws InterruptedException if the waiting thread is interrupted
+	 * @throws IllegalStateException if the hub is not closed
+	 */
+	public boolean awaitTermination(Duration timeout) throws InterruptedException {
+		CompletableFuture<Void> termination = this.termination;
+		if (termination == null) {
+			throw new IllegalStateException("Hub '" + this.config.name() + "' is not closed");
+		}
 		try {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
+			termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return true;
 		}
-		finally {
-			this.lifecycleLock.writeLock().unlock();
+		catch (TimeoutException ex) {
+			return false;
 		}
-		this.sessions.values().forEach((session) -> session.close(status));
-		this.heartbeat.stop();
+		catch (ExecutionException ex) {
+			return true;
+		}
 	}
 
 	/**
@@ -544,256 +496,70 @@ public final class Hub implements AutoCloseable {
 	 * @return {@code true} once {@link #close()} was called
 	 */
 	public boolean isClosed() {
-		return this.closed;
+		return this.registry.isClosed();
 	}
 
 	// Transport SPI
 
 	/**
-	 * Run the handshake handler for a handshake request. Called by transports before the
-	 * upgrade.
+	 * Run the handshake handlers for a handshake request and, if they accept it, register
+	 * the new session. Called by transports before they send the upgrade response; see
+	 * {@link Upgrade} for what the transport does next.
 	 * @param request the request
-	 * @return the handler's result; a rejection with 503 if the hub is closed, with 500
-	 * if the handler throws
+	 * @return the upgrade: refused with 503 if the hub is closed, with 500 if a handler
+	 * throws, with the handler's status if one refuses; otherwise accepted, to be opened
+	 * with the connection or abandoned
 	 */
-	public HandshakeResult handshake(HandshakeRequest request) {
-		if (this.closed) {
-			return HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed");
+	public Upgrade handshake(HandshakeRequest request) {
+		if (isClosed()) {
+			return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"));
 		}
+		HandshakeResult result = this.handlers.handshake(request);
+		if (!result.accepted()) {
+			return new Refused(result);
+		}
+		DefaultSession session = new DefaultSession(request, this.registry, this.handlers, this.threads, this.heartbeat,
+				this.config);
 		try {
-			return Objects.requireNonNull(this.handshakeHandler.handle(request), "HandshakeHandler returned null");
+			this.registry.register(session);
 		}
-		catch (Exception ex) {
-			logger.log(Level.WARNING, "Handshake handler of hub '" + this.config.name() + "' failed", ex);
-			return HandshakeResult.reject(500, "Handshake failed");
+		catch (HubClosedException ex) {
+			return new Refused(HandshakeResult.reject(503, ex.getMessage()));
 		}
-	}
-
-	/**
-	 * Register a new connection as a session and run the connect handler. Called by
-	 * transports once the connection is open.
-	 * @param connection the connection
-	 * @return the listener the transport reports the connection's events to
-	 * @throws HubClosedException if the hub is closed; the transport must then close the
-	 * connection with the exception's close status
-	 */
-	public ConnectionListener open(Connection connection) {
-		DefaultSession session = new DefaultSession(this, connection);
-		this.lifecycleLock.readLock().lock();
-		try {
-			if (this.closed) {
-				throw new HubClosedException(this.config.name());
-			}
-			this.sessions.put(session.id(), session);
-		}
-		finally {
-			this.lifecycleLock.readLock().unlock();
-		}
-		this.heartbeat.start();
-		invoke(session, () -> this.connectHandler.handle(session));
-		session.connected();
 		return session;
 	}
 
-	// Internals used by sessions
+	// For the hub's own views and tests
 
-	void unregister(DefaultSession session) {
-		this.sessions.remove(session.id(), session);
+	SessionRegistry registry() {
+		return this.registry;
 	}
 
-	Heartbeat heartbeat() {
-		return this.heartbeat;
+	Broadcaster broadcaster() {
+		return this.broadcaster;
 	}
 
-	WriterPool writers() {
-		return this.writers;
+	HubThreads threads() {
+		return this.threads;
 	}
 
-	Collection<DefaultSession> registeredSessions() {
-		return this.sessions.values();
-	}
-
-	/**
-	 * Return the closed sessions whose writer still flushes before the close frame; the
-	 * heartbeat enforces their write timeout.
-	 */
-	Set<DefaultSession> flushingSessions() {
-		return this.flushing;
-	}
-
-	void dispatchText(DefaultSession session, String text) {
-		dispatch(session, () -> this.messageHandler.handle(session, text));
-	}
-
-	void dispatchBinary(DefaultSession session, byte[] data) {
-		dispatch(session, () -> this.binaryMessageHandler.handle(session, data));
-	}
-
-	void fireSent(DefaultSession session, Outbound message) {
-		if (message.isBinary()) {
-			invoke(session, () -> this.sentBinaryMessageHandler.handle(session, message.bytes()));
-		}
-		else {
-			invoke(session, () -> this.sentMessageHandler.handle(session, message.text()));
-		}
-	}
-
-	void firePong(DefaultSession session) {
-		invoke(session, () -> this.pongHandler.handle(session));
-	}
-
-	void fireClose(DefaultSession session, CloseStatus status) {
-		invoke(session, () -> this.closeHandler.handle(session, status));
-	}
-
-	void fireDisconnect(DefaultSession session, CloseStatus status) {
-		invoke(session, () -> this.disconnectHandler.handle(session, status));
-	}
-
-	void fireJoin(DefaultSession session, String room) {
-		invoke(session, () -> this.joinHandler.handle(session, room));
-	}
-
-	void fireLeave(DefaultSession session, String room) {
-		invoke(session, () -> this.leaveHandler.handle(session, room));
-	}
-
-	Codec requireCodec() {
-		Codec codec = this.codec;
-		if (codec == null) {
-			throw new IllegalStateException(
-					"Hub '" + this.config.name() + "' has no codec; set one with Hub.codec(...)");
-		}
-		return codec;
-	}
-
-	void fireError(DefaultSession session, Throwable error) {
-		try {
-			this.errorHandler.handle(session, error);
-		}
-		catch (Throwable ex) {
-			logger.log(Level.WARNING, "Error handler of hub '" + this.config.name() + "' failed", ex);
-		}
-	}
-
-	void runOnWorker(Runnable task) {
-		execute(this.worker, task);
-	}
-
-	void runOnWriter(Runnable task) {
-		execute(this.writers, task);
+	private void startHeartbeat() {
+		this.heartbeat.start();
 	}
 
 	/**
-	 * Run a task on a pool, or on the calling thread if the pool refuses it.
+	 * The upgrade of a refused handshake.
 	 */
-	private static void execute(ExecutorService pool, Runnable task) {
-		try {
-			pool.execute(task);
-		}
-		catch (RejectedExecutionException ex) {
-			task.run();
-		}
-	}
+	private record Refused(HandshakeResult result) implements Upgrade {
 
-	/**
-	 * Run an inbound message handler on the calling thread, or on a worker thread when
-	 * concurrent message handling is on.
-	 */
-	private void dispatch(DefaultSession session, Callback handler) {
-		if (this.config.concurrentMessageHandling()) {
-			runOnWorker(() -> invoke(session, handler));
+		@Override
+		public ConnectionListener open(Connection connection) {
+			throw new IllegalStateException("The handshake was refused with " + this.result.status());
 		}
-		else {
-			invoke(session, handler);
-		}
-	}
 
-	void logDebug(Supplier<String> message) {
-		logger.log(Level.DEBUG, message);
-	}
-
-	private static ExecutorService pool(int threads, String namePrefix) {
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), Heartbeat.daemonThreads(namePrefix));
-		pool.allowCoreThreadTimeOut(true);
-		return pool;
-	}
-
-	private TypedDispatch typedDispatch() {
-		TypedDispatch dispatch = this.typedDispatch;
-		if (dispatch == null) {
-			dispatch = new TypedDispatch(this);
-			this.typedDispatch = dispatch;
-			this.messageHandler = dispatch;
+		@Override
+		public void abandon() {
 		}
-		return dispatch;
-	}
-
-	private BroadcastResult deliver(Target target, Outbound message) {
-		return fanOut(message, candidates(target), matcher(target));
-	}
-
-	/**
-	 * Return the sessions a target can reach without scanning more than it must: a room's
-	 * members, the sessions with the given ids, or everyone.
-	 */
-	private Iterable<? extends Session> candidates(Target target) {
-		if (target instanceof Target.Room room) {
-			return this.rooms.members(room.name());
-		}
-		if (target instanceof Target.Sessions ids) {
-			return ids.ids().stream().map(this.sessions::get).filter(Objects::nonNull).toList();
-		}
-		if (target instanceof Target.Except except) {
-			return candidates(except.target());
-		}
-		return this.sessions.values();
-	}
-
-	private static Predicate<Session> matcher(Target target) {
-		if (target instanceof Target.AttributeEquals attribute) {
-			return (session) -> attribute.value().equals(session.get(attribute.key()));
-		}
-		if (target instanceof Target.Except except) {
-			Predicate<Session> inner = matcher(except.target());
-			return (session) -> !session.id().equals(except.sessionId()) && inner.test(session);
-		}
-		return (session) -> true;
-	}
-
-	private BroadcastResult fanOut(Outbound message, Iterable<? extends Session> recipients,
-			Predicate<? super Session> filter) {
-		if (this.closed) {
-			throw new HubClosedException(this.config.name());
-		}
-		int offered = 0;
-		int dropped = 0;
-		for (Session recipient : recipients) {
-			if (recipient instanceof DefaultSession session && session.hub() == this && filter.test(session)) {
-				SessionWriter.Offer offer = session.offer(message);
-				if (offer != SessionWriter.Offer.CLOSED) {
-					offered++;
-					dropped += offer.dropped();
-				}
-			}
-		}
-		return new BroadcastResult(offered, dropped);
-	}
-
-	private void invoke(DefaultSession session, Callback callback) {
-		try {
-			callback.run();
-		}
-		catch (Throwable ex) {
-			fireError(session, ex);
-		}
-	}
-
-	@FunctionalInterface
-	private interface Callback {
-
-		void run() throws Exception;
 
 	}
 

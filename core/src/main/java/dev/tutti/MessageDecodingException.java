@@ -19,4 +19,13 @@ public class MessageDecodingException extends TuttiException {
 		}
 	}
 
+	/**
+	 * Return {@code true}: a client causes this failure.
+	 * @return {@code true}
+	 */
+	@Override
+	public boolean isCausedByClient() {
+		return true;
+	}
+
 }

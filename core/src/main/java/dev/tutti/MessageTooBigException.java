@@ -13,4 +13,13 @@ public class MessageTooBigException extends TuttiException {
 				CloseStatus.TOO_BIG);
 	}
 
+	/**
+	 * Return {@code true}: a client causes this failure.
+	 * @return {@code true}
+	 */
+	@Override
+	public boolean isCausedByClient() {
+		return true;
+	}
+
 }

@@ -70,7 +70,20 @@ public final class Room {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	public BroadcastResult broadcastOthers(Session except, String text) {
-		return this.hub.broadcast(Target.room(this.name).except(except.id()), text);
+		return this.hub.broadcast(Target.room(this.name).except(except), text);
+	}
+
+	/**
+	 * Encode a value once with the hub's codec and broadcast it to the room's members but
+	 * one, such as the sender.
+	 * @param except the session that does not receive it
+	 * @param value the value
+	 * @return what the broadcast did
+	 * @throws HubClosedException if the hub is closed
+	 * @throws IllegalStateException if the hub has no codec
+	 */
+	public BroadcastResult broadcastJsonOthers(Session except, Object value) {
+		return this.hub.broadcastJson(Target.room(this.name).except(except), value);
 	}
 
 	/**
@@ -78,7 +91,7 @@ public final class Room {
 	 * @return the members
 	 */
 	public Set<Session> members() {
-		return Set.copyOf(this.hub.rooms.members(this.name));
+		return Set.copyOf(this.hub.registry().rooms().members(this.name));
 	}
 
 	/**
@@ -86,7 +99,7 @@ public final class Room {
 	 * @return the number of members, 0 for an empty room
 	 */
 	public int size() {
-		return this.hub.rooms.members(this.name).size();
+		return this.hub.registry().rooms().members(this.name).size();
 	}
 
 	@Override

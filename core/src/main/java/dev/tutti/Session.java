@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * One WebSocket connection owned by a {@link Hub}.
  * <p>
  * Thread-safe: any thread may write, close or use the attributes at any time. Writes
- * never block: they offer the message to the session's bounded outbound buffer, which a
- * single in-flight asynchronous send drains in order. When the buffer is full the hub's
+ * never block: they offer the message to the session's bounded outbound buffer, which one
+ * drain at a time writes to the connection, in order. When the buffer is full the hub's
  * {@link OverflowPolicy} applies and the error handler receives a
  * {@link BufferFullException}.
  */
@@ -92,8 +92,20 @@ public interface Session {
 	boolean writeJson(Object value);
 
 	/**
+	 * Queue an application error for the client, in the same shape as the reply to an
+	 * undecodable message: {@code {"type":"error","message":"..."}} (the type property is
+	 * {@link HubConfig#messageTypeProperty()}), encoded with the hub's codec.
+	 * @param message the error message for the client
+	 * @return {@code true} if the message was queued
+	 * @throws SessionClosedException if the session is closed
+	 * @throws IllegalStateException if the hub has no codec
+	 */
+	boolean writeError(String message);
+
+	/**
 	 * Join a room of the hub. Joining a room twice is a no-op. The session leaves all its
-	 * rooms when it disconnects.
+	 * rooms when it disconnects. Membership changes are atomic: a join racing a leave or
+	 * the session's disconnect never leaves the session in a room it is not in.
 	 * @param room the room name
 	 * @return {@code true} if the session was not in the room yet
 	 * @throws SessionClosedException if the session is closed

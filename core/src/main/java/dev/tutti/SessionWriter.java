@@ -2,61 +2,36 @@ package dev.tutti;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-import dev.tutti.transport.Connection;
-import dev.tutti.transport.SendCallback;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outbound side of one session: a bounded queue drained by at most one asynchronous
- * send at a time.
+ * The outbound side of one session: a bounded queue with its overflow policy, and the
+ * state that lets exactly one {@link Drain} at a time write what the queue holds.
  * <p>
- * Offering takes a short lock that is never held across I/O and never waits. The thread
- * that finds the writer idle starts draining; afterwards each send's completion callback
- * sends the next message. A send that completes on the calling thread hands the loop back
- * instead of recursing, so a long queue never deepens the stack.
+ * Offering takes a short lock that is never held across I/O and never waits. The offer
+ * that finds the writer idle starts a drain. Until the session's connection is attached
+ * (see {@link #attach(Drain)}) the writer counts as draining, so messages queue up and go
+ * out once the connection opens.
  * <p>
- * On a {@link Connection#isBatching() batching} transport the drain runs on one of the
- * hub's writer threads instead: it sends every queued message into the transport's buffer
- * and flushes once, so the messages that arrive while a drain is queued or flushing go
- * out together in the next write. Under load this turns many small writes into few large
- * ones. Those sends may block, for at most the write timeout, on a writer thread only. A
- * message counts as written (its stage completes, the sent handler runs) when the flush
- * that carried it succeeds.
+ * The writer also times the write in flight: the drain starts the timer before each call
+ * to the transport and stops it after, and the heartbeat closes a session whose timer
+ * expired.
  */
-final class SessionWriter implements SendCallback, Runnable {
-
-	private static final VarHandle HANDOFF;
+final class SessionWriter {
 
 	private static final VarHandle DEADLINE;
 
 	static {
 		try {
-			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			HANDOFF = lookup.findVarHandle(SessionWriter.class, "handoff", int.class);
-			DEADLINE = lookup.findVarHandle(SessionWriter.class, "deadline", long.class);
+			DEADLINE = MethodHandles.lookup().findVarHandle(SessionWriter.class, "deadline", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
 		}
-	}
-
-	/** What the drainer does next. */
-	private enum Op {
-
-		/** Send the next queued message. */
-		SEND,
-
-		/** Send a ping, which also writes out what a batching transport buffered. */
-		PING,
-
-		/** Write out what a batching transport buffered. */
-		FLUSH
-
 	}
 
 	/** What became of an offered message. */
@@ -84,9 +59,21 @@ final class SessionWriter implements SendCallback, Runnable {
 
 	}
 
-	private final DefaultSession session;
+	/** What a drain does when it found nothing more to write. */
+	enum Next {
 
-	private final Connection connection;
+		/** More arrived: go on. */
+		CONTINUE,
+
+		/** The session closes after its flush: send the close frame. */
+		CLOSE,
+
+		/** Nothing to do: the writer is idle. */
+		IDLE
+
+	}
+
+	private final DefaultSession session;
 
 	private final int capacity;
 
@@ -94,64 +81,50 @@ final class SessionWriter implements SendCallback, Runnable {
 
 	private final long writeTimeoutNanos;
 
+	private final Heartbeat clock;
+
+	private @Nullable Drain drain;
+
 	private @Nullable ArrayDeque<Outbound> queue;
 
-	private boolean draining;
+	/** Whether a drain runs or is due; true until the connection is attached. */
+	private boolean draining = true;
 
 	private boolean pingPending;
 
-	private @Nullable CloseStatus closeAfterFlush;
+	private @Nullable CloseStatus closing;
 
 	private boolean released;
-
-	private final boolean batching;
-
-	private final Heartbeat clock;
-
-	private boolean unflushed;
-
-	/*
-	 * The operation in flight: written by the drainer before it calls the transport, read
-	 * by the completion callback, which the transport runs after that call.
-	 */
-	private @Nullable Outbound inFlight;
-
-	private Op inFlightOp = Op.SEND;
-
-	/** Messages a batching transport buffered since the last flush; drainer-owned. */
-	private @Nullable List<Outbound> buffered;
-
-	/** Which of send and completion finished second, and so continues the drain. */
-	@SuppressWarnings("unused")
-	private int handoff;
 
 	/** When the write in flight times out on the heartbeat's clock, or 0 if none is. */
 	@SuppressWarnings("unused")
 	private long deadline;
 
-	SessionWriter(DefaultSession session, Connection connection, HubConfig config, Heartbeat clock) {
+	SessionWriter(DefaultSession session, HubConfig config, Heartbeat clock) {
 		this.session = session;
-		this.connection = connection;
 		this.capacity = config.outboundBufferSize();
 		this.policy = config.overflowPolicy();
 		this.writeTimeoutNanos = config.writeTimeout().toNanos();
-		this.batching = connection.isBatching();
 		this.clock = clock;
 	}
 
+	/**
+	 * Offer a message: queue it, or send it at once if the writer is idle and its drain
+	 * sends directly. Applies the overflow policy to a full queue.
+	 */
 	Offer offer(Outbound message) {
 		Outbound evicted = null;
-		boolean direct = false;
-		boolean start = false;
+		Drain direct = null;
+		Drain start = null;
 		Offer offer;
 		synchronized (this) {
-			if (this.released || this.closeAfterFlush != null) {
+			if (this.released || this.closing != null) {
 				return Offer.CLOSED;
 			}
-			if (!this.draining && !this.batching) {
+			if (!this.draining && this.drain != null && this.drain.sendsDirectly()) {
 				// An idle writer's queue is empty: the message is sent now, never queued.
 				this.draining = true;
-				direct = true;
+				direct = this.drain;
 				offer = Offer.QUEUED;
 			}
 			else {
@@ -174,25 +147,46 @@ final class SessionWriter implements SendCallback, Runnable {
 				}
 				if (offer.queued() && !this.draining) {
 					this.draining = true;
-					start = true;
+					start = this.drain;
 				}
 			}
 		}
 		if (offer != Offer.QUEUED) {
-			overflowed((evicted != null) ? evicted : message);
+			BufferFullException ex = new BufferFullException(this.session.id(), this.capacity, this.policy);
+			((evicted != null) ? evicted : message).fail(ex);
+			this.session.overflowed(ex);
 		}
-		if (direct) {
-			drain(message);
+		if (direct != null) {
+			direct.send(message);
 		}
-		else if (start) {
-			startDrain();
+		else if (start != null) {
+			start.start();
 		}
 		return offer;
 	}
 
-	void requestPing() {
+	/**
+	 * Attach the drain of the session's open connection and start writing what queued up
+	 * meanwhile.
+	 */
+	void attach(Drain drain) {
 		synchronized (this) {
-			if (this.released || this.closeAfterFlush != null) {
+			this.drain = drain;
+			if (this.released) {
+				return;
+			}
+			if ((this.queue == null || this.queue.isEmpty()) && !this.pingPending && this.closing == null) {
+				this.draining = false;
+				return;
+			}
+		}
+		drain.start();
+	}
+
+	void requestPing() {
+		Drain start;
+		synchronized (this) {
+			if (this.released || this.closing != null) {
 				return;
 			}
 			this.pingPending = true;
@@ -200,33 +194,40 @@ final class SessionWriter implements SendCallback, Runnable {
 				return;
 			}
 			this.draining = true;
+			start = this.drain;
 		}
-		startDrain();
+		if (start != null) {
+			start.start();
+		}
 	}
 
 	/**
-	 * Refuse further messages and send a close frame once the queued messages are
-	 * written.
+	 * Refuse further messages and send a close frame once the queued ones are written.
 	 */
 	void closeAfterFlush(CloseStatus status) {
+		Drain start;
 		synchronized (this) {
-			if (this.released || this.closeAfterFlush != null) {
+			if (this.released || this.closing != null) {
 				return;
 			}
-			this.closeAfterFlush = status;
+			this.closing = status;
 			if (this.draining) {
 				return;
 			}
 			this.draining = true;
+			start = this.drain;
 		}
-		startDrain();
+		if (start != null) {
+			start.start();
+		}
 	}
 
 	/**
 	 * Refuse further messages and fail the queued ones.
+	 * @param reason the failure of the queued messages, made only if there are any
 	 * @return {@code false} if the writer was already released
 	 */
-	boolean release(Throwable reason) {
+	boolean release(Supplier<? extends Throwable> reason) {
 		List<Outbound> pending;
 		synchronized (this) {
 			if (this.released) {
@@ -236,7 +237,10 @@ final class SessionWriter implements SendCallback, Runnable {
 			pending = (this.queue != null) ? List.copyOf(this.queue) : List.of();
 			this.queue = null;
 		}
-		pending.forEach((message) -> message.fail(reason));
+		if (!pending.isEmpty()) {
+			Throwable failure = reason.get();
+			pending.forEach((message) -> message.fail(failure));
+		}
 		return true;
 	}
 
@@ -245,6 +249,79 @@ final class SessionWriter implements SendCallback, Runnable {
 	 */
 	synchronized boolean isReleased() {
 		return this.released;
+	}
+
+	// For the drains
+
+	/**
+	 * Return how many messages are queued.
+	 */
+	synchronized int queued() {
+		return (this.queue != null) ? this.queue.size() : 0;
+	}
+
+	/**
+	 * Take the next queued message.
+	 * @return the message, or {@code null} if the queue is empty or the writer released
+	 */
+	synchronized @Nullable Outbound poll() {
+		return (this.released || this.queue == null) ? null : this.queue.poll();
+	}
+
+	/**
+	 * Take a pending ping request.
+	 * @return whether a ping is due
+	 */
+	synchronized boolean takePing() {
+		boolean ping = this.pingPending && !this.released;
+		this.pingPending = false;
+		return ping;
+	}
+
+	/**
+	 * Decide what a drain that found nothing more to write does next. Returning
+	 * {@link Next#IDLE} or {@link Next#CLOSE} ends the drain: the next offer starts a new
+	 * one.
+	 */
+	synchronized Next finish() {
+		if (this.released) {
+			this.draining = false;
+			return Next.IDLE;
+		}
+		if ((this.queue != null && !this.queue.isEmpty()) || this.pingPending) {
+			return Next.CONTINUE;
+		}
+		if (this.closing != null) {
+			this.released = true;
+			this.queue = null;
+			this.draining = false;
+			return Next.CLOSE;
+		}
+		this.draining = false;
+		return Next.IDLE;
+	}
+
+	/**
+	 * Return the status to close with after the flush.
+	 */
+	synchronized CloseStatus closing() {
+		return (this.closing != null) ? this.closing : CloseStatus.NORMAL;
+	}
+
+	/**
+	 * Start timing a write.
+	 * @param timeoutNanos the write's own timeout, or 0 for the hub's
+	 */
+	void startTimer(long timeoutNanos) {
+		// The clock lags by up to a tick: a tick more keeps the deadline from coming
+		// early.
+		long timeout = (timeoutNanos > 0) ? timeoutNanos : this.writeTimeoutNanos;
+		long deadline = this.clock.now() + this.clock.tickNanos() + timeout;
+		DEADLINE.setOpaque(this, (deadline != 0) ? deadline : 1);
+	}
+
+	void stopTimer() {
+		DEADLINE.setOpaque(this, 0L);
 	}
 
 	/**
@@ -257,176 +334,11 @@ final class SessionWriter implements SendCallback, Runnable {
 	}
 
 	/**
-	 * Drain on the calling thread, which only starts asynchronous sends, or on one of the
-	 * hub's writer threads for a batching transport, whose sends and flushes block.
+	 * Whether a write that failed just now failed because it timed out: its deadline has
+	 * passed, or will within a tick.
 	 */
-	private void startDrain() {
-		if (this.batching) {
-			this.session.runOnWriter(this);
-		}
-		else {
-			drain(null);
-		}
-	}
-
-	@Override
-	public void run() {
-		drain(null);
-	}
-
-	private void overflowed(Outbound dropped) {
-		BufferFullException ex = new BufferFullException(this.session.id(), this.capacity, this.policy);
-		dropped.fail(ex);
-		this.session.overflowed(ex);
-	}
-
-	/**
-	 * Send until the queue is empty or a send completes later, in which case its
-	 * completion carries on.
-	 * @param first a message to send before looking at the queue
-	 */
-	private void drain(@Nullable Outbound first) {
-		Outbound next = first;
-		while (true) {
-			Op op = Op.SEND;
-			if (next == null) {
-				CloseStatus close = null;
-				synchronized (this) {
-					if (this.released) {
-						this.draining = false;
-						break;
-					}
-					if (this.pingPending) {
-						this.pingPending = false;
-						this.unflushed = false;
-						op = Op.PING;
-					}
-					else if (this.queue != null && !this.queue.isEmpty()) {
-						next = this.queue.poll();
-						this.unflushed = this.batching;
-					}
-					else if (this.unflushed) {
-						this.unflushed = false;
-						op = Op.FLUSH;
-					}
-					else if (this.closeAfterFlush != null) {
-						close = this.closeAfterFlush;
-						this.released = true;
-						this.queue = null;
-						this.draining = false;
-					}
-					else {
-						this.draining = false;
-						return;
-					}
-				}
-				if (close != null) {
-					this.session.closeTransport(close);
-					return;
-				}
-			}
-			this.inFlight = next;
-			this.inFlightOp = op;
-			// The clock lags by up to a tick: a tick more keeps the deadline from coming
-			// early.
-			long timeout = (next != null && next.timeoutNanos > 0) ? next.timeoutNanos : this.writeTimeoutNanos;
-			long deadline = this.clock.now() + this.clock.tickNanos() + timeout;
-			DEADLINE.setOpaque(this, (deadline != 0) ? deadline : 1);
-			HANDOFF.setRelease(this, 0);
-			send(op, next);
-			if ((int) HANDOFF.getAndAdd(this, 1) == 0) {
-				return;
-			}
-			next = null;
-		}
-		settleBuffered(new SessionClosedException(this.session.id()));
-	}
-
-	private void send(Op op, @Nullable Outbound message) {
-		try {
-			switch (op) {
-				case PING -> {
-					if (this.batching) {
-						this.connection.sendPing(ByteBuffer.allocate(0), this);
-					}
-					else {
-						this.session.runOnWorker(() -> this.connection.sendPing(ByteBuffer.allocate(0), this));
-					}
-				}
-				case FLUSH -> this.connection.flush(this);
-				case SEND -> {
-					if (message != null && message.isBinary()) {
-						this.connection.sendBinary(message.newBuffer(), this);
-					}
-					else if (message != null) {
-						this.connection.sendText(message.text(), this);
-					}
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			completed(ex);
-		}
-	}
-
-	@Override
-	public void completed(@Nullable Throwable failure) {
-		Outbound done = this.inFlight;
-		Op op = this.inFlightOp;
-		this.inFlight = null;
-		// A failure within a tick of the deadline counts as the write timing out.
-		boolean timedOut = failure != null && writeTimedOut(System.nanoTime() + this.clock.tickNanos());
-		DEADLINE.setOpaque(this, 0L);
-		if (failure != null) {
-			if (done != null) {
-				done.fail(failure);
-			}
-			settleBuffered(failure);
-			this.session.writeFailed(failure, timedOut);
-		}
-		else if (done != null && this.batching) {
-			buffered().add(done);
-		}
-		else if (done != null) {
-			done.succeed();
-			this.session.sent(done);
-		}
-		else if (op != Op.SEND) {
-			settleBuffered(null);
-		}
-		if ((int) HANDOFF.getAndAdd(this, 1) == 1) {
-			drain(null);
-		}
-	}
-
-	/**
-	 * Complete the messages a batching transport has buffered since the last flush:
-	 * written when the flush (or a ping, which flushes too) succeeded, failed otherwise.
-	 */
-	private void settleBuffered(@Nullable Throwable failure) {
-		List<Outbound> buffered = this.buffered;
-		if (buffered == null || buffered.isEmpty()) {
-			return;
-		}
-		for (Outbound message : buffered) {
-			if (failure != null) {
-				message.fail(failure);
-			}
-			else {
-				message.succeed();
-				this.session.sent(message);
-			}
-		}
-		buffered.clear();
-	}
-
-	private List<Outbound> buffered() {
-		List<Outbound> buffered = this.buffered;
-		if (buffered == null) {
-			buffered = new ArrayList<>();
-			this.buffered = buffered;
-		}
-		return buffered;
+	boolean failedByTimeout() {
+		return writeTimedOut(System.nanoTime() + this.clock.tickNanos());
 	}
 
 }

@@ -9,9 +9,14 @@ import java.util.Set;
  * application instances: everyone, a room, a set of session ids, the sessions whose
  * attribute equals a value, and any of those minus one session.
  * <p>
+ * What a target costs: a room visits its members only, session ids look up each id, and
+ * everything else, {@link #attributeEquals(String, Object)} included, visits every
+ * session of the hub (attributes are not indexed; use a room for groups that are targeted
+ * often).
+ * <p>
  * A {@code Predicate<Session>} broadcast
- * ({@link Hub#broadcast(String, java.util.function.Predicate)}) cannot be expressed as a
- * target and only reaches the sessions of this hub.
+ * ({@link Hub#broadcastLocal(java.util.function.Predicate, String)}) cannot be expressed
+ * as a target and only reaches the sessions of this hub.
  * <p>
  * Immutable and thread-safe.
  */
@@ -55,6 +60,15 @@ public sealed interface Target permits Target.All, Target.Room, Target.Sessions,
 	}
 
 	/**
+	 * Target the sessions with the given ids.
+	 * @param ids the session ids
+	 * @return the target
+	 */
+	static Target sessions(String... ids) {
+		return new Sessions(Set.of(ids));
+	}
+
+	/**
 	 * Target every session but one.
 	 * @param sessionId the id of the session to leave out
 	 * @return the target
@@ -64,12 +78,30 @@ public sealed interface Target permits Target.All, Target.Room, Target.Sessions,
 	}
 
 	/**
+	 * Target every session but one, such as the sender.
+	 * @param session the session to leave out
+	 * @return the target
+	 */
+	static Target allExcept(Session session) {
+		return all().except(session);
+	}
+
+	/**
 	 * Return this target minus one session, such as the sender of a room message.
 	 * @param sessionId the id of the session to leave out
 	 * @return the narrowed target
 	 */
 	default Target except(String sessionId) {
 		return new Except(this, sessionId);
+	}
+
+	/**
+	 * Return this target minus one session, such as the sender of a room message.
+	 * @param session the session to leave out
+	 * @return the narrowed target
+	 */
+	default Target except(Session session) {
+		return except(session.id());
 	}
 
 	/**

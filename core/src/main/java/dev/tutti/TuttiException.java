@@ -22,6 +22,17 @@ public class TuttiException extends RuntimeException {
 	}
 
 	/**
+	 * Whether a client can cause this failure (a dropped connection, an oversize or
+	 * undecodable message, a client too slow to read), as opposed to a fault of the
+	 * server. The hub logs such failures at DEBUG without a stack trace, so that no
+	 * client can flood the log.
+	 * @return {@code true} for failures a client can cause
+	 */
+	public boolean isCausedByClient() {
+		return false;
+	}
+
+	/**
 	 * Return the close status that matches this failure.
 	 * @return the close status
 	 */

@@ -8,12 +8,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.transport.SendCallback;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.THROWABLE;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -87,7 +90,9 @@ class BatchingWriterTests {
 		await().until(written::isDone);
 		assertThat(written).isCompletedExceptionally();
 		await().until(() -> connection.session().isClosed());
-		assertThat(this.errors).singleElement().isInstanceOf(IOException.class);
+		assertThat(this.errors).singleElement(THROWABLE)
+			.isInstanceOf(ConnectionLostException.class)
+			.hasCauseInstanceOf(IOException.class);
 		await().until(() -> !connection.closes().isEmpty());
 		assertThat(connection.closes()).containsExactly(CloseStatus.SERVER_ERROR.withReason("Write failed"));
 	}
@@ -110,9 +115,47 @@ class BatchingWriterTests {
 		// The stalled flushes give up after 5 s; the healthy session must not wait for
 		// them.
 		await().atMost(Duration.ofSeconds(3)).until(() -> healthy.events().contains("flush"));
-		assertThat(this.hub.writers().getCorePoolSize()).isGreaterThan(writers);
+		assertThat(this.hub.threads().writerPool().getCorePoolSize()).isGreaterThan(writers);
 		stalled.forEach(BatchingConnection::releaseFlushes);
-		await().until(() -> this.hub.writers().getCorePoolSize() == writers);
+		await().until(() -> this.hub.threads().writerPool().getCorePoolSize() == writers);
+	}
+
+	@Test
+	void busySessionsYieldTheirWriterThreadAfterEachBatch() {
+		int writers = Runtime.getRuntime().availableProcessors();
+		List<BatchingConnection> busy = new ArrayList<>();
+		for (int i = 0; i < writers; i++) {
+			BatchingConnection connection = open();
+			connection.producesWhileSending = true;
+			busy.add(connection);
+		}
+		busy.forEach((connection) -> connection.session().write("start"));
+		await().until(() -> busy.stream().allMatch((connection) -> connection.texts().size() > 1_000));
+		BatchingConnection quiet = open();
+
+		quiet.session().write("quiet");
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> quiet.events().contains("flush"));
+		int capacity = this.hub.config().outboundBufferSize();
+		assertThat(busy)
+			.allSatisfy((connection) -> assertThat(connection.mostSentBetweenFlushes).hasValueBetween(1, capacity));
+	}
+
+	@Test
+	void anErrorEscapingADrainClosesTheSessionAndKeepsTheWriterThread() {
+		BatchingConnection failing = open();
+		failing.errorOnSend = new StackOverflowError("deep");
+
+		CompletableFuture<Void> written = failing.session().writeAsync("x").toCompletableFuture();
+
+		await().until(written::isDone);
+		assertThat(written).isCompletedExceptionally();
+		await().until(() -> !failing.closes().isEmpty());
+		assertThat(failing.closes()).containsExactly(CloseStatus.SERVER_ERROR.withReason("Write failed"));
+		assertThat(this.errors).singleElement().isInstanceOf(StackOverflowError.class);
+		BatchingConnection healthy = open();
+		healthy.session().write("still served");
+		await().until(() -> healthy.events().contains("flush"));
 	}
 
 	@Test
@@ -147,6 +190,15 @@ class BatchingWriterTests {
 
 		volatile boolean failFlushes;
 
+		/** Whether every send writes one more message, as a steady producer would. */
+		volatile boolean producesWhileSending;
+
+		volatile @Nullable Error errorOnSend;
+
+		final AtomicInteger mostSentBetweenFlushes = new AtomicInteger();
+
+		private int sentSinceFlush;
+
 		void blockFlushes() {
 			this.flushGate = new CountDownLatch(1);
 		}
@@ -166,7 +218,15 @@ class BatchingWriterTests {
 
 		@Override
 		public void sendText(String text, SendCallback callback) {
+			Error error = this.errorOnSend;
+			if (error != null) {
+				throw error;
+			}
 			this.sendThreads.add(Thread.currentThread().getName());
+			this.sentSinceFlush++;
+			if (this.producesWhileSending && !session().isClosed()) {
+				session().write("more");
+			}
 			super.sendText(text, callback);
 		}
 
@@ -184,6 +244,8 @@ class BatchingWriterTests {
 				failure = new IOException("Broken pipe");
 			}
 			recordEvent("flush");
+			this.mostSentBetweenFlushes.accumulateAndGet(this.sentSinceFlush, Math::max);
+			this.sentSinceFlush = 0;
 			callback.completed(failure);
 		}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.tutti.transport.SendCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,26 @@ class HeartbeatTests {
 		await().untilAsserted(() -> assertThat(this.disconnects).containsExactly(CloseStatus.WRITE_TIMEOUT));
 		await().untilAsserted(() -> assertThat(connection.closes()).containsExactly(CloseStatus.WRITE_TIMEOUT));
 		assertThat(connection.pings()).isOne();
+	}
+
+	@Test
+	void aPingThatThrowsReachesTheErrorHandlersAndClosesTheSession() {
+		Hub hub = hub(TOLERANT_PONG_TIMEOUT, Duration.ofSeconds(2));
+		IllegalStateException failure = new IllegalStateException("ping failed");
+		TestConnection connection = new TestConnection() {
+
+			@Override
+			public void sendPing(ByteBuffer data, SendCallback callback) {
+				throw failure;
+			}
+
+		};
+		connection.open(hub);
+		await().untilAsserted(() -> assertThat(this.disconnects)
+			.containsExactly(CloseStatus.SERVER_ERROR.withReason("Write failed")));
+		assertThat(this.errors).containsExactly(failure);
+		await().untilAsserted(() -> assertThat(connection.closes())
+			.containsExactly(CloseStatus.SERVER_ERROR.withReason("Write failed")));
 	}
 
 	private Hub hub(Duration pongTimeout, Duration writeTimeout) {

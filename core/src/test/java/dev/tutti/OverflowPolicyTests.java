@@ -61,7 +61,7 @@ class OverflowPolicyTests {
 			assertThat(this.hub.broadcast("m" + i)).isEqualTo(new BroadcastResult(2, 0));
 		}
 		assertThat(this.hub.broadcast("dropped")).isEqualTo(new BroadcastResult(2, 1));
-		assertThat(this.hub.broadcastBinary(new byte[] { 1 })).isEqualTo(new BroadcastResult(2, 1));
+		assertThat(this.hub.broadcastBinary(Target.all(), new byte[] { 1 })).isEqualTo(new BroadcastResult(2, 1));
 		assertThat(this.errors).hasSize(2);
 		connection.release();
 		assertThat(connection.texts()).containsExactly("m0", "m1", "m2", "m3", "m4");

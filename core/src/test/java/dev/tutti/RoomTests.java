@@ -150,19 +150,62 @@ class RoomTests {
 	}
 
 	@Test
-	void roomBroadcastTouchesNoSessionOutsideTheRoom() {
-		CountingConnection outsider = new CountingConnection();
-		for (int i = 0; i < 100_000; i++) {
-			this.hub.open(outsider);
+	void roomBroadcastVisitsOnlyTheRoomsMembers() {
+		for (int i = 0; i < 10_000; i++) {
+			open();
 		}
 		TestConnection member = open();
 		member.session().join("small");
 
+		assertThat(this.hub.broadcaster().candidates(Target.room("small"))).singleElement().isSameAs(member.session());
+		assertThat(this.hub.broadcaster().candidates(Target.room("small").except("someone"))).hasSize(1);
+		assertThat(this.hub.broadcaster().candidates(Target.all())).hasSize(10_001);
 		BroadcastResult result = this.hub.room("small").broadcast("only you");
-
 		assertThat(result.recipients()).isEqualTo(1);
 		assertThat(member.texts()).containsExactly("only you");
-		assertThat(outsider.sends.get()).isZero();
+	}
+
+	@Test
+	void concurrentJoinsAndLeavesOfOneSessionRacingItsDisconnectLeaveNoRoomEntry() throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(4);
+		try {
+			for (int trial = 0; trial < 2_000; trial++) {
+				TestConnection connection = open();
+				Session session = connection.session();
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<?>> futures = new ArrayList<>();
+				for (int t = 0; t < 3; t++) {
+					futures.add(executor.submit(() -> {
+						start.await();
+						for (int i = 0; i < 20; i++) {
+							try {
+								session.join("a");
+								session.leave("a");
+								session.join("b");
+							}
+							catch (SessionClosedException ex) {
+								return null;
+							}
+						}
+						return null;
+					}));
+				}
+				futures.add(executor.submit(() -> {
+					start.await();
+					connection.listener().onClosed(1001, "");
+					return null;
+				}));
+				start.countDown();
+				for (Future<?> future : futures) {
+					future.get(10, TimeUnit.SECONDS);
+				}
+				assertThat(session.rooms()).isEmpty();
+				assertThat(this.hub.rooms()).isEmpty();
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	@Test
@@ -261,21 +304,6 @@ class RoomTests {
 		TestConnection connection = new TestConnection();
 		connection.open(this.hub);
 		return connection;
-	}
-
-	/**
-	 * A connection shared by many sessions that only counts what is sent to it.
-	 */
-	private static final class CountingConnection extends TestConnection {
-
-		private final AtomicInteger sends = new AtomicInteger();
-
-		@Override
-		public void sendText(String text, dev.tutti.transport.SendCallback callback) {
-			this.sends.incrementAndGet();
-			callback.completed(null);
-		}
-
 	}
 
 }

@@ -117,7 +117,7 @@ class SessionAttributesTests {
 		assertThat(session.get("user")).isEqualTo("alice");
 		assertThat(session.get("room", Integer.class)).isEqualTo(42);
 		session.set("user", "bob");
-		assertThat(connection.handshakeAttributes()).containsEntry("user", "alice");
+		assertThat(connection.handshakeAttributesToSeed()).containsEntry("user", "alice");
 	}
 
 	@Test

@@ -3,7 +3,6 @@ package dev.tutti;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.security.Principal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.ConnectionListener;
 import dev.tutti.transport.SendCallback;
+import dev.tutti.transport.Upgrade;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,10 +85,33 @@ class TestConnection implements Connection {
 	}
 
 	/**
-	 * Open this connection on the hub and keep the listener the hub returns.
+	 * Hand this connection to the hub as a transport does: run the handshake, then open
+	 * the upgrade, and keep the listener the hub returns.
+	 * @throws IllegalStateException if the handshake is refused
 	 */
 	ConnectionListener open(Hub hub) {
-		ConnectionListener listener = hub.open(this);
+		Upgrade upgrade = handshake(hub);
+		if (!upgrade.result().accepted()) {
+			throw new IllegalStateException("Handshake refused: " + upgrade.result());
+		}
+		return open(upgrade);
+	}
+
+	/**
+	 * Run the handshake of this connection's request, with its attributes to seed.
+	 */
+	Upgrade handshake(Hub hub) {
+		HandshakeRequest request = new HandshakeRequest(this.uri, Map.of("Origin", List.of("http://localhost")), null,
+				InetSocketAddress.createUnresolved("client.example", 40000));
+		request.attributes().putAll(this.handshakeAttributes);
+		return hub.handshake(request);
+	}
+
+	/**
+	 * Open an accepted upgrade with this connection.
+	 */
+	ConnectionListener open(Upgrade upgrade) {
+		ConnectionListener listener = upgrade.open(this);
 		this.listener = listener;
 		return listener;
 	}
@@ -242,33 +265,8 @@ class TestConnection implements Connection {
 	}
 
 	@Override
-	public @Nullable InetSocketAddress remoteAddress() {
-		return InetSocketAddress.createUnresolved("client.example", 40000);
-	}
-
-	@Override
 	public @Nullable InetSocketAddress localAddress() {
 		return InetSocketAddress.createUnresolved("localhost", 8080);
-	}
-
-	@Override
-	public @Nullable Principal principal() {
-		return null;
-	}
-
-	@Override
-	public URI uri() {
-		return this.uri;
-	}
-
-	@Override
-	public Map<String, List<String>> headers() {
-		return Map.of("Origin", List.of("http://localhost"));
-	}
-
-	@Override
-	public Map<String, Object> handshakeAttributes() {
-		return this.handshakeAttributes;
 	}
 
 	private void started() {

@@ -158,19 +158,40 @@ class TypedMessageTests {
 	}
 
 	@Test
-	void rawTextHandlerReplacesTypedHandlers() {
+	void rawTextHandlersAndTypedHandlersAllRunInOrder() {
 		this.hub.codec(new LineCodec());
-		List<String> raw = new CopyOnWriteArrayList<>();
-		this.hub.onMessage("chat", Chat.class, (session, chat) -> {
-			throw new IllegalStateException("typed handler still active");
-		});
-		this.hub.onMessage((session, text) -> raw.add(text));
+		List<String> calls = new CopyOnWriteArrayList<>();
+		this.hub.onMessage((session, text) -> calls.add("raw 1: " + text));
+		this.hub.onMessage("chat", Chat.class, (session, chat) -> calls.add("typed: " + chat.text()));
+		this.hub.onMessage((session, text) -> calls.add("raw 2: " + text));
 		TestConnection connection = open();
 
 		connection.listener().onText("chat:x", true);
 
-		assertThat(raw).containsExactly("chat:x");
+		assertThat(calls).containsExactly("raw 1: chat:x", "typed: x", "raw 2: chat:x");
 		assertThat(this.errors).isEmpty();
+	}
+
+	@Test
+	void perTypeHandlersCannotBeMixedWithASingleTypedHandler() {
+		this.hub.onMessage("chat", Chat.class, (session, chat) -> {
+		});
+		assertThatIllegalStateException().isThrownBy(() -> this.hub.onMessage(Chat.class, (session, chat) -> {
+		})).withMessageContaining("[chat]").withMessageContaining("one form or the other");
+		Hub single = Hub.create();
+		single.onMessage(Chat.class, (session, chat) -> {
+		});
+		assertThatIllegalStateException().isThrownBy(() -> single.onMessage("chat", Chat.class, (session, chat) -> {
+		})).withMessageContaining("'chat'").withMessageContaining("one form or the other");
+		single.close();
+	}
+
+	@Test
+	void aMessageTypeHasOneHandler() {
+		this.hub.onMessage("chat", Chat.class, (session, chat) -> {
+		});
+		assertThatIllegalStateException().isThrownBy(() -> this.hub.onMessage("chat", Chat.class, (session, chat) -> {
+		})).withMessage("Message type 'chat' already has a handler");
 	}
 
 	private TestConnection open() {

@@ -1,18 +1,15 @@
 package dev.tutti.transport;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.security.Principal;
-import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * One WebSocket connection as the hub sees it. A transport adapter implements this over
- * its container's connection object and passes it to
- * {@link dev.tutti.Hub#open(Connection)}.
+ * its container's connection object and passes it to {@link Upgrade#open(Connection)}.
+ * What the handshake request carried (URI, headers, principal, remote address) reaches
+ * the hub earlier, in the {@link dev.tutti.HandshakeRequest}.
  * <p>
  * The hub never has more than one
  * {@code sendText}/{@code sendBinary}/{@code sendPing}/{@code flush} in flight per
@@ -26,7 +23,8 @@ public interface Connection {
 	 * into the buffer that {@link #flush(SendCallback)} writes out.
 	 * @param text the message
 	 * @param callback notified exactly once when the frame is written or has failed; it
-	 * may run on the calling thread before this method returns
+	 * may run on the calling thread before this method returns, and on a batching
+	 * connection it must have run by then
 	 */
 	void sendText(String text, SendCallback callback);
 
@@ -42,7 +40,8 @@ public interface Connection {
 	 * Send a ping, and on a batching connection also write out what earlier sends left in
 	 * the buffer. The hub calls this from its worker or writer threads, never from a
 	 * container thread, so implementations whose container only offers a blocking ping
-	 * may block for at most the write timeout.
+	 * may block for at most the write timeout. On a batching connection the callback must
+	 * have run when this method returns.
 	 * @param data the ping payload (at most 125 bytes)
 	 * @param callback notified exactly once when the ping is written or has failed
 	 */
@@ -64,7 +63,8 @@ public interface Connection {
 	/**
 	 * Write out what earlier sends left in the buffer. Called only on batching
 	 * connections, from the hub's writer threads, with no send in flight; may block for
-	 * at most the write timeout. Default: complete at once.
+	 * at most the write timeout; the callback must have run when this method returns.
+	 * Default: complete at once.
 	 * @param callback notified exactly once when the buffer is written or the write
 	 * failed
 	 */
@@ -83,40 +83,9 @@ public interface Connection {
 	void close(int code, String reason);
 
 	/**
-	 * Return the address of the peer.
-	 * @return the remote address, or {@code null} if the transport does not know it
-	 */
-	@Nullable InetSocketAddress remoteAddress();
-
-	/**
 	 * Return the local address the connection was accepted on.
 	 * @return the local address, or {@code null} if the transport does not know it
 	 */
 	@Nullable InetSocketAddress localAddress();
-
-	/**
-	 * Return the authenticated user of the handshake request.
-	 * @return the principal, or {@code null} if the request was not authenticated
-	 */
-	@Nullable Principal principal();
-
-	/**
-	 * Return the URI of the handshake request, including its query string.
-	 * @return the handshake URI
-	 */
-	URI uri();
-
-	/**
-	 * Return the headers of the handshake request.
-	 * @return an unmodifiable map of header names to values
-	 */
-	Map<String, List<String>> headers();
-
-	/**
-	 * Return the attributes collected during the handshake, including those seeded by the
-	 * hub's handshake handler. The hub copies them into the session's attributes.
-	 * @return the handshake attributes
-	 */
-	Map<String, Object> handshakeAttributes();
 
 }

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * What a transport reports to the hub about one open connection. Returned by
- * {@link dev.tutti.Hub#open(Connection)}.
+ * {@link Upgrade#open(Connection)}.
  * <p>
  * Frames of one connection must be reported serially (never two calls at once), in the
  * order they arrived, as containers do for their read callbacks.

@@ -2,14 +2,8 @@ package dev.tutti.spring.websocket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.security.Principal;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
@@ -17,7 +11,6 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.LinkedCaseInsensitiveMap;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
@@ -40,8 +33,6 @@ final class JakartaConnection implements Connection {
 
 	private final RemoteEndpoint.Basic remote;
 
-	private final Map<String, List<String>> headers;
-
 	private final boolean batching;
 
 	private final FrameBufferNotice notice;
@@ -54,7 +45,6 @@ final class JakartaConnection implements Connection {
 		this.session = session;
 		this.nativeSession = nativeSession;
 		this.remote = nativeSession.getBasicRemote();
-		this.headers = copyHeaders(session);
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeout.toMillis());
 		this.batching = enableBatching(this.remote);
 		this.notice = notice;
@@ -111,34 +101,8 @@ final class JakartaConnection implements Connection {
 	}
 
 	@Override
-	public @Nullable InetSocketAddress remoteAddress() {
-		return this.session.getRemoteAddress();
-	}
-
-	@Override
 	public @Nullable InetSocketAddress localAddress() {
 		return this.session.getLocalAddress();
-	}
-
-	@Override
-	public @Nullable Principal principal() {
-		return this.session.getPrincipal();
-	}
-
-	@Override
-	public URI uri() {
-		URI uri = this.session.getUri();
-		return (uri != null) ? uri : URI.create("/");
-	}
-
-	@Override
-	public Map<String, List<String>> headers() {
-		return this.headers;
-	}
-
-	@Override
-	public Map<String, Object> handshakeAttributes() {
-		return this.session.getAttributes();
 	}
 
 	/**
@@ -174,15 +138,6 @@ final class JakartaConnection implements Connection {
 		catch (IOException | RuntimeException ex) {
 			return false;
 		}
-	}
-
-	/**
-	 * Copy the handshake headers into a map that, like HTTP, ignores the case of names.
-	 */
-	private static Map<String, List<String>> copyHeaders(WebSocketSession session) {
-		Map<String, List<String>> headers = new LinkedCaseInsensitiveMap<>(Locale.ROOT);
-		session.getHandshakeHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-		return Collections.unmodifiableMap(headers);
 	}
 
 	@FunctionalInterface

@@ -1,6 +1,7 @@
 package dev.tutti.spring.websocket;
 
-import java.util.Collections;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,26 +10,40 @@ import java.util.Objects;
 import dev.tutti.HandshakeRequest;
 import dev.tutti.HandshakeResult;
 import dev.tutti.Hub;
+import dev.tutti.transport.Upgrade;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * A {@link HandshakeInterceptor} that runs the hub's handshake handler: refuses the
- * upgrade with the handler's HTTP status, or copies the attributes it seeded into the new
- * session. A closed hub refuses with 503. Thread-safe.
+ * A {@link HandshakeInterceptor} that runs the hub's handshake handlers before the
+ * upgrade. A refused handshake gets the handler's HTTP status with its reason as a plain
+ * text body; a closed hub refuses with 503. An accepted handshake registers its session
+ * with the hub at once, before the upgrade response is sent, and hands the
+ * {@link Upgrade} to the {@link TuttiWebSocketHandler} of the same hub through the
+ * handshake attributes; if the upgrade then fails, the session is abandoned. Thread-safe.
  */
 public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
+
+	/** Handshake attribute that carries the accepted {@link Upgrade}. */
+	static final String UPGRADE_ATTRIBUTE = TuttiHandshakeInterceptor.class.getName() + ".upgrade";
+
+	private static final Log logger = LogFactory.getLog(TuttiHandshakeInterceptor.class);
 
 	private final Hub hub;
 
 	/**
 	 * Create an interceptor for the given hub.
-	 * @param hub the hub whose handshake handler runs
+	 * @param hub the hub whose handshake handlers run
 	 */
 	public TuttiHandshakeInterceptor(Hub hub) {
 		this.hub = Objects.requireNonNull(hub, "hub");
@@ -36,23 +51,51 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
-			Map<String, Object> attributes) {
+			Map<String, Object> attributes) throws IOException {
 		Map<String, List<String>> headers = new LinkedHashMap<>();
-		request.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-		HandshakeRequest handshake = new HandshakeRequest(request.getURI(), Collections.unmodifiableMap(headers),
-				request.getPrincipal(), request.getRemoteAddress());
-		HandshakeResult result = this.hub.handshake(handshake);
+		request.getHeaders().forEach(headers::put);
+		HandshakeRequest handshake = new HandshakeRequest(request.getURI(), headers, request.getPrincipal(),
+				request.getRemoteAddress());
+		Upgrade upgrade = this.hub.handshake(handshake);
+		HandshakeResult result = upgrade.result();
 		if (!result.accepted()) {
-			response.setStatusCode(HttpStatusCode.valueOf(result.status()));
+			refuse(request, response, result);
 			return false;
 		}
-		attributes.putAll(handshake.attributes());
+		// For the WebSocket handler, and for afterHandshake, which does not get the map
+		attributes.put(UPGRADE_ATTRIBUTE, upgrade);
+		request.getAttributes().put(UPGRADE_ATTRIBUTE, upgrade);
 		return true;
 	}
 
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			@Nullable Exception exception) {
+		if (exception != null || (response instanceof ServletServerHttpResponse servlet
+				&& servlet.getServletResponse().getStatus() != HttpStatus.SWITCHING_PROTOCOLS.value())) {
+			Upgrade upgrade = upgrade(request);
+			if (upgrade != null) {
+				upgrade.abandon();
+			}
+		}
+	}
+
+	private @Nullable Upgrade upgrade(ServerHttpRequest request) {
+		Object upgrade = request.getAttributes().get(UPGRADE_ATTRIBUTE);
+		return (upgrade instanceof Upgrade accepted) ? accepted : null;
+	}
+
+	private void refuse(ServerHttpRequest request, ServerHttpResponse response, HandshakeResult result)
+			throws IOException {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Refused WebSocket handshake for " + request.getURI() + " with " + result.status()
+					+ (result.reason().isEmpty() ? "" : ": " + result.reason()));
+		}
+		response.setStatusCode(HttpStatusCode.valueOf(result.status()));
+		if (!result.reason().isEmpty()) {
+			response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
+			response.getBody().write(result.reason().getBytes(StandardCharsets.UTF_8));
+		}
 	}
 
 }

@@ -3,8 +3,8 @@ package dev.tutti.spring.websocket;
 import java.util.Objects;
 
 import dev.tutti.Hub;
-import dev.tutti.HubClosedException;
 import dev.tutti.transport.ConnectionListener;
+import dev.tutti.transport.Upgrade;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.BinaryMessage;
@@ -17,10 +17,12 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * A Spring {@link WebSocketHandler} that hands every connection to a {@link Hub}.
- * Receives partial messages, so the container's per-connection buffers stay small while
- * the hub reassembles messages up to its maximum size. Sends through the Jakarta
- * WebSocket asynchronous API.
+ * A Spring {@link WebSocketHandler} that hands every connection to a {@link Hub}: it
+ * opens the session that the {@link TuttiHandshakeInterceptor} of the same hub registered
+ * at handshake time, and reports the connection's frames and close to it. Receives
+ * partial messages, so the container's per-connection buffers stay small while the hub
+ * reassembles messages up to its maximum size. Sends through the Jakarta WebSocket basic
+ * remote endpoint with batching (see {@link JakartaConnection}).
  * <p>
  * Register it together with a {@link TuttiHandshakeInterceptor} for the same hub.
  * Thread-safe.
@@ -51,21 +53,20 @@ public class TuttiWebSocketHandler implements WebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		Upgrade upgrade = (Upgrade) session.getAttributes().remove(TuttiHandshakeInterceptor.UPGRADE_ATTRIBUTE);
 		jakarta.websocket.Session nativeSession = (session instanceof NativeWebSocketSession nativeAware)
 				? nativeAware.getNativeSession(jakarta.websocket.Session.class) : null;
-		if (nativeSession == null) {
-			session.close(CloseStatus.SERVER_ERROR.withReason("Tutti needs a Jakarta WebSocket container"));
+		if (upgrade == null || nativeSession == null) {
+			if (upgrade != null) {
+				upgrade.abandon();
+			}
+			session.close(CloseStatus.SERVER_ERROR.withReason((upgrade == null)
+					? "Tutti needs its handshake interceptor" : "Tutti needs a Jakarta WebSocket container"));
 			return;
 		}
 		JakartaConnection connection = new JakartaConnection(session, nativeSession, this.hub.config().writeTimeout(),
 				this.frameBufferNotice);
-		try {
-			ConnectionListener listener = this.hub.open(connection);
-			session.getAttributes().put(LISTENER_ATTRIBUTE, listener);
-		}
-		catch (HubClosedException ex) {
-			session.close(new CloseStatus(ex.getCloseStatus().code(), "Hub is closed"));
-		}
+		session.getAttributes().put(LISTENER_ATTRIBUTE, upgrade.open(connection));
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.tutti.BroadcastResult;
 import dev.tutti.Session;
+import dev.tutti.Target;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,8 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void binaryBroadcastReachesEveryClient() throws Exception {
-		assertThat(this.hub.broadcastBinary(new byte[] { 1, 2, 3 })).isEqualTo(new BroadcastResult(CLIENTS, 0));
+		assertThat(this.hub.broadcastBinary(Target.all(), new byte[] { 1, 2, 3 }))
+			.isEqualTo(new BroadcastResult(CLIENTS, 0));
 		for (TestClient client : this.clients) {
 			assertThat(client.receiveBinary()).containsExactly(1, 2, 3);
 		}
@@ -52,8 +54,8 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void filteredBroadcastReachesOnlyAcceptedClients() throws Exception {
-		BroadcastResult result = this.hub.broadcast("to even",
-				(session) -> List.of("even").equals(session.queryParameters().get("group")));
+		BroadcastResult result = this.hub
+			.broadcastLocal((session) -> List.of("even").equals(session.queryParameters().get("group")), "to even");
 		assertThat(result.recipients()).isEqualTo(CLIENTS / 2);
 		this.hub.broadcast("fence");
 		for (int i = 0; i < CLIENTS; i++) {
@@ -67,7 +69,7 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void filteredBinaryBroadcastReachesOnlyAcceptedClients() throws Exception {
 		Session chosen = this.sessions.get(3);
-		assertThat(this.hub.broadcastBinary(new byte[] { 7 }, (session) -> session == chosen).recipients())
+		assertThat(this.hub.broadcastBinaryLocal((session) -> session == chosen, new byte[] { 7 }).recipients())
 			.isEqualTo(1);
 		this.hub.broadcast("fence");
 		assertThat(this.clients.get(3).receiveBinary()).containsExactly(7);
@@ -78,7 +80,7 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void broadcastOthersSkipsTheSender() throws Exception {
-		this.events.onMessage((session, text) -> this.hub.broadcastOthers(text, session));
+		this.events.onMessage((session, text) -> this.hub.broadcastOthers(session, text));
 		this.clients.get(0).send("from 0");
 		for (int i = 1; i < CLIENTS; i++) {
 			assertThat(this.clients.get(i).receive()).isEqualTo("from 0");
@@ -91,7 +93,7 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void binaryBroadcastOthersSkipsTheSender() throws Exception {
-		assertThat(this.hub.broadcastBinaryOthers(new byte[] { 9 }, this.sessions.get(0)).recipients())
+		assertThat(this.hub.broadcastBinary(Target.allExcept(this.sessions.get(0)), new byte[] { 9 }).recipients())
 			.isEqualTo(CLIENTS - 1);
 		this.hub.broadcast("fence");
 		assertThat(this.clients.get(0).receive()).isEqualTo("fence");
@@ -103,8 +105,10 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void broadcastToACollectionReachesOnlyItsMembers() throws Exception {
 		List<Session> recipients = this.sessions.subList(2, 5);
-		assertThat(this.hub.broadcastTo("to some", recipients).recipients()).isEqualTo(3);
-		assertThat(this.hub.broadcastBinaryTo(new byte[] { 5 }, recipients).recipients()).isEqualTo(3);
+		assertThat(this.hub.broadcastTo(recipients, "to some").recipients()).isEqualTo(3);
+		assertThat(this.hub
+			.broadcastBinary(Target.sessions(recipients.stream().map(Session::id).toList()), new byte[] { 5 })
+			.recipients()).isEqualTo(3);
 		this.hub.broadcast("fence");
 		for (int i = 0; i < CLIENTS; i++) {
 			if (i >= 2 && i < 5) {
@@ -120,7 +124,7 @@ class BroadcastIntegrationTests extends AbstractIntegrationTests {
 		this.clients.get(0).close(1000, "");
 		await().until(() -> this.hub.size() == CLIENTS - 1);
 		assertThat(this.hub.broadcast("to the rest").recipients()).isEqualTo(CLIENTS - 1);
-		assertThat(this.hub.broadcastTo("to the rest", this.sessions).recipients()).isEqualTo(CLIENTS - 1);
+		assertThat(this.hub.broadcastTo(this.sessions, "to the rest").recipients()).isEqualTo(CLIENTS - 1);
 		for (int i = 1; i < CLIENTS; i++) {
 			assertThat(this.clients.get(i).receive()).isEqualTo("to the rest");
 			assertThat(this.clients.get(i).receive()).isEqualTo("to the rest");

@@ -42,7 +42,7 @@ public class BroadcastBenchmark {
 	public void openSessions() {
 		this.hub = Hubs.create();
 		for (int i = 0; i < this.sessions; i++) {
-			this.hub.open(new NoopConnection());
+			NoopConnection.connect(this.hub);
 		}
 	}
 

@@ -3,12 +3,12 @@ package dev.tutti.benchmarks.jmh;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.security.Principal;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
+import dev.tutti.HandshakeRequest;
+import dev.tutti.Hub;
 import dev.tutti.transport.Connection;
+import dev.tutti.transport.ConnectionListener;
 import dev.tutti.transport.SendCallback;
 import org.jspecify.annotations.Nullable;
 
@@ -40,33 +40,19 @@ public final class NoopConnection implements Connection {
 	}
 
 	@Override
-	public @Nullable InetSocketAddress remoteAddress() {
-		return null;
-	}
-
-	@Override
 	public @Nullable InetSocketAddress localAddress() {
 		return null;
 	}
 
-	@Override
-	public @Nullable Principal principal() {
-		return null;
-	}
-
-	@Override
-	public URI uri() {
-		return URI;
-	}
-
-	@Override
-	public Map<String, List<String>> headers() {
-		return Map.of();
-	}
-
-	@Override
-	public Map<String, Object> handshakeAttributes() {
-		return new HashMap<>();
+	/**
+	 * Connect a new session to a hub through this kind of connection, as a transport
+	 * does: handshake, then open.
+	 * @param hub the hub
+	 * @return the listener of the new session, which is also the session
+	 */
+	static ConnectionListener connect(Hub hub) {
+		HandshakeRequest request = new HandshakeRequest(URI, Map.of(), null, null);
+		return hub.handshake(request).open(new NoopConnection());
 	}
 
 }

@@ -50,7 +50,7 @@ public class RoomBenchmark {
 	public void openSessions() {
 		this.hub = Hubs.create();
 		for (int i = 0; i < SESSIONS; i++) {
-			this.hub.open(new NoopConnection());
+			NoopConnection.connect(this.hub);
 		}
 		List<Session> sessions = new ArrayList<>(this.hub.sessions());
 		sessions.subList(0, this.members).forEach((session) -> session.join("lobby"));

@@ -39,7 +39,7 @@ public class SessionBenchmark {
 		this.hub = Hubs.create();
 		Session[] opened = new Session[1];
 		this.hub.onConnect((session) -> opened[0] = session);
-		this.hub.open(new NoopConnection());
+		NoopConnection.connect(this.hub);
 		this.session = opened[0];
 		this.session.set("user", "alice");
 		this.session.set("room", "lobby");

@@ -1,0 +1,179 @@
+package dev.tutti;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import dev.tutti.transport.Connection;
+import dev.tutti.transport.SendCallback;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The drain of a {@link Connection#isBatching() batching} connection, run on the hub's
+ * writer threads because its sends and flushes block (for at most the write timeout).
+ * <p>
+ * One run writes the messages that were queued when it started (and a due ping) into the
+ * transport's buffer, flushes once, settles those messages (a message counts as written
+ * when the flush that carried it succeeds) and, if more arrived meanwhile, submits itself
+ * again behind the other sessions' drains. So the messages that arrive while a drain runs
+ * go out together in the next write, a busy session never holds a writer thread for more
+ * than one batch, and a batch never holds more messages than the queue's capacity.
+ * <p>
+ * Whatever a run throws, {@link Error}s included, fails its messages and closes the
+ * session with 1011; the writer thread lives on.
+ */
+final class BatchingDrain implements Drain, Runnable, SendCallback {
+
+	private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
+
+	private final DefaultSession session;
+
+	private final SessionWriter writer;
+
+	private final Connection connection;
+
+	private final Handlers handlers;
+
+	private final Executor writers;
+
+	/** The messages of the current run; only the running drain touches it. */
+	private final List<Outbound> batch = new ArrayList<>(4);
+
+	/** Whether the transport completed the last call, and how. */
+	private boolean completed;
+
+	private @Nullable Throwable failure;
+
+	BatchingDrain(DefaultSession session, Connection connection, Handlers handlers, HubThreads threads) {
+		this.session = session;
+		this.writer = session.writer();
+		this.connection = connection;
+		this.handlers = handlers;
+		this.writers = threads.writers();
+	}
+
+	@Override
+	public void start() {
+		this.writers.execute(this);
+	}
+
+	@Override
+	public boolean sendsDirectly() {
+		return false;
+	}
+
+	@Override
+	public void send(Outbound message) {
+		throw new IllegalStateException("A batching drain never sends directly");
+	}
+
+	@Override
+	public void run() {
+		try {
+			if (writeBatch()) {
+				next();
+			}
+		}
+		catch (Throwable ex) {
+			this.writer.stopTimer();
+			settle(ex);
+			this.session.writeFailed(ex, false);
+		}
+	}
+
+	/**
+	 * Write what was queued when the run started, and flush.
+	 * @return whether every write succeeded
+	 */
+	private boolean writeBatch() {
+		int budget = this.writer.queued();
+		boolean ping = this.writer.takePing();
+		for (int i = 0; i < budget; i++) {
+			Outbound message = this.writer.poll();
+			if (message == null) {
+				break;
+			}
+			this.batch.add(message);
+			this.writer.startTimer(message.timeoutNanos);
+			if (message.isBinary()) {
+				this.connection.sendBinary(message.newBuffer(), this);
+			}
+			else {
+				this.connection.sendText(message.text(), this);
+			}
+			if (!succeeded()) {
+				return false;
+			}
+		}
+		if (ping || !this.batch.isEmpty()) {
+			this.writer.startTimer(0);
+			if (ping) {
+				// A ping flushes what the sends buffered.
+				this.connection.sendPing(NO_PAYLOAD.duplicate(), this);
+			}
+			else {
+				this.connection.flush(this);
+			}
+			if (!succeeded()) {
+				return false;
+			}
+		}
+		this.writer.stopTimer();
+		settle(null);
+		return true;
+	}
+
+	private void next() {
+		switch (this.writer.finish()) {
+			case CONTINUE -> this.writers.execute(this);
+			case CLOSE -> this.session.closeTransport(this.writer.closing());
+			case IDLE -> {
+			}
+		}
+	}
+
+	@Override
+	public void completed(@Nullable Throwable failure) {
+		this.failure = failure;
+		this.completed = true;
+	}
+
+	/**
+	 * Check the transport call that just returned; on failure settle the batch and close
+	 * the session.
+	 */
+	private boolean succeeded() {
+		Throwable failure = this.completed ? this.failure
+				: new IllegalStateException("Batching connection returned before completing a send");
+		this.completed = false;
+		this.failure = null;
+		if (failure == null) {
+			return true;
+		}
+		boolean timedOut = this.writer.failedByTimeout();
+		this.writer.stopTimer();
+		settle(failure);
+		this.session.writeFailed(failure, timedOut);
+		return false;
+	}
+
+	/**
+	 * Complete the messages of the batch: written if the failure is {@code null}, failed
+	 * otherwise.
+	 */
+	private void settle(@Nullable Throwable failure) {
+		for (int i = 0; i < this.batch.size(); i++) {
+			Outbound message = this.batch.get(i);
+			if (failure != null) {
+				message.fail(failure);
+			}
+			else {
+				message.succeed();
+				this.handlers.sent(this.session, message);
+			}
+		}
+		this.batch.clear();
+	}
+
+}

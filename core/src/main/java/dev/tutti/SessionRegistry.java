@@ -1,0 +1,119 @@
+package dev.tutti;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sessions of a hub: the registry by id, the rooms, the closed sessions still
+ * flushing their queue before the close frame, and the lifecycle lock that keeps a
+ * registration from racing the hub's close. Registering and unregistering are O(1).
+ * <p>
+ * Thread-safe.
+ */
+final class SessionRegistry {
+
+	private final String hubName;
+
+	private final Map<String, DefaultSession> sessions = new ConcurrentHashMap<>();
+
+	private final RoomIndex rooms = new RoomIndex();
+
+	private final Set<DefaultSession> flushing = ConcurrentHashMap.newKeySet();
+
+	private final ReadWriteLock lifecycleLock = new ReentrantReadWriteLock();
+
+	private final Runnable onRegister;
+
+	private volatile boolean closed;
+
+	/**
+	 * Create a registry.
+	 * @param hubName the hub's name, for exception messages
+	 * @param onRegister runs with every registration, under the lifecycle lock, so that
+	 * what it starts (the heartbeat) cannot miss the hub's close
+	 */
+	SessionRegistry(String hubName, Runnable onRegister) {
+		this.hubName = hubName;
+		this.onRegister = onRegister;
+	}
+
+	/**
+	 * Register a session.
+	 * @throws HubClosedException if the hub is closed
+	 */
+	void register(DefaultSession session) {
+		this.lifecycleLock.readLock().lock();
+		try {
+			if (this.closed) {
+				throw new HubClosedException(this.hubName);
+			}
+			this.sessions.put(session.id(), session);
+			this.onRegister.run();
+		}
+		finally {
+			this.lifecycleLock.readLock().unlock();
+		}
+	}
+
+	void unregister(DefaultSession session) {
+		this.sessions.remove(session.id(), session);
+	}
+
+	/**
+	 * Mark the hub closed, so that no session registers any more.
+	 * @return the sessions registered at that moment and the closed ones still flushing,
+	 * or {@code null} if the hub was closed already
+	 */
+	@Nullable List<DefaultSession> close() {
+		this.lifecycleLock.writeLock().lock();
+		try {
+			if (this.closed) {
+				return null;
+			}
+			this.closed = true;
+		}
+		finally {
+			this.lifecycleLock.writeLock().unlock();
+		}
+		List<DefaultSession> open = new ArrayList<>(this.sessions.values());
+		open.addAll(this.flushing);
+		return open;
+	}
+
+	boolean isClosed() {
+		return this.closed;
+	}
+
+	@Nullable DefaultSession get(String id) {
+		return this.sessions.get(id);
+	}
+
+	Collection<DefaultSession> sessions() {
+		return this.sessions.values();
+	}
+
+	int size() {
+		return this.sessions.size();
+	}
+
+	RoomIndex rooms() {
+		return this.rooms;
+	}
+
+	/**
+	 * Return the closed sessions whose writer still flushes before the close frame; the
+	 * heartbeat enforces their write timeout.
+	 */
+	Set<DefaultSession> flushing() {
+		return this.flushing;
+	}
+
+}
