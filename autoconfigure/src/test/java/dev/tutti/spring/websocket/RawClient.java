@@ -112,6 +112,17 @@ final class RawClient implements Closeable {
 	}
 
 	/**
+	 * Read the body of a refused handshake's response, as many bytes as its
+	 * {@code Content-Length} says.
+	 * @return the body as UTF-8 text
+	 */
+	String readResponseBody() throws IOException {
+		String length = this.responseHeaders.get("content-length");
+		byte[] body = this.in.readNBytes((length != null) ? Integer.parseInt(length) : 0);
+		return new String(body, StandardCharsets.UTF_8);
+	}
+
+	/**
 	 * Return the HTTP status of the handshake response.
 	 * @return 101 if the connection was upgraded
 	 */
