@@ -481,8 +481,9 @@ public final class TuttiTestClient implements AutoCloseable {
 
 		/**
 		 * Add a header to the opening handshake, such as {@code Origin} or
-		 * {@code Authorization}. Browsers cannot set headers other than {@code Origin}
-		 * and cookies; a test of what a browser does should not rely on others.
+		 * {@code Authorization}. A browser sends no headers of the page's choosing, only
+		 * its own, such as {@code Origin} and cookies: a test of what a browser does
+		 * should not rely on others.
 		 * @param name the header name
 		 * @param value the header value
 		 * @return this builder
