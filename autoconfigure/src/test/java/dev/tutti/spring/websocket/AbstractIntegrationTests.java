@@ -1,14 +1,17 @@
 package dev.tutti.spring.websocket;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tutti.Hub;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -24,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * Base of the integration tests that share one embedded Tomcat with the auto-configured
  * hub at {@code /ws}: short heartbeat and write timeouts, messages up to 256 KB. Every
  * test starts with fresh {@link HubEvents} and ends with every client closed and the hub
- * empty.
+ * empty. Each client carries a unique {@code client} query parameter, so that
+ * {@link HubEvents#session(TuttiTestClient)} finds its session.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "tutti.max-message-size=256KB", "tutti.ping-period=200ms", "tutti.pong-timeout=1s",
@@ -41,7 +45,7 @@ abstract class AbstractIntegrationTests {
 	@Autowired
 	HubEvents events;
 
-	private final List<TestClient> clients = new CopyOnWriteArrayList<>();
+	private final List<TuttiTestClient> clients = new CopyOnWriteArrayList<>();
 
 	private final List<RawClient> rawClients = new CopyOnWriteArrayList<>();
 
@@ -52,23 +56,23 @@ abstract class AbstractIntegrationTests {
 
 	@AfterEach
 	void closeClients() throws IOException {
-		this.clients.forEach(TestClient::closeQuietly);
+		this.clients.forEach(TuttiTestClient::close);
 		for (RawClient client : this.rawClients) {
 			client.abort();
 		}
 		await().pollInterval(Duration.ofMillis(10)).until(() -> this.hub.size() == 0);
 	}
 
-	TestClient connect() {
+	TuttiTestClient connect() {
 		return connect("/ws");
 	}
 
-	TestClient connect(String path) {
-		return track(TestClient.connect(this.port, path));
+	TuttiTestClient connect(String path) {
+		return track(builder(path, Map.of()).connect());
 	}
 
-	CompletableFuture<TestClient> connectAsync(String path, Map<String, String> headers) {
-		return TestClient.connectAsync(this.port, path, headers).thenApply(this::track);
+	CompletableFuture<TuttiTestClient> connectAsync(String path, Map<String, String> headers) {
+		return builder(path, headers).connectAsync().thenApply(this::track);
 	}
 
 	RawClient connectRaw(String target, Map<String, String> headers, int receiveBufferSize) throws IOException {
@@ -77,7 +81,14 @@ abstract class AbstractIntegrationTests {
 		return client;
 	}
 
-	private TestClient track(TestClient client) {
+	private TuttiTestClient.Builder builder(String path, Map<String, String> headers) {
+		TuttiTestClient.Builder builder = TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + path))
+			.queryParameter("client", UUID.randomUUID().toString());
+		headers.forEach(builder::header);
+		return builder;
+	}
+
+	private TuttiTestClient track(TuttiTestClient client) {
 		this.clients.add(client);
 		return client;
 	}

@@ -1,11 +1,9 @@
 package dev.tutti.spring.websocket;
 
-import java.net.http.WebSocketHandshakeException;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.net.URI;
 
+import dev.tutti.test.HandshakeRefusedException;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,42 +25,37 @@ class AllowedOriginsIntegrationTests {
 	int port;
 
 	@Test
-	void acceptsAnAllowedOrigin() throws Exception {
+	void acceptsAnAllowedOrigin() {
 		assertAccepted("http://evil.example");
 	}
 
 	@Test
-	void acceptsAnOriginMatchingAnAllowedPattern() throws Exception {
+	void acceptsAnOriginMatchingAnAllowedPattern() {
 		assertAccepted("https://chat.trusted.example");
 	}
 
 	@Test
 	void refusesOtherOrigins() {
-		CompletableFuture<TestClient> attempt = TestClient.connectAsync(this.port, "/ws",
-				Map.of("Origin", "http://other.example"));
-		Throwable cause = assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
-			.actual()
-			.getCause();
-		assertThat(cause).isInstanceOf(WebSocketHandshakeException.class);
-		assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode()).isEqualTo(403);
+		assertThatExceptionOfType(HandshakeRefusedException.class)
+			.isThrownBy(() -> client("http://other.example").connect())
+			.extracting(HandshakeRefusedException::status)
+			.isEqualTo(403);
 	}
 
 	@Test
-	void stillAcceptsTheSameOrigin() throws Exception {
+	void stillAcceptsTheSameOrigin() {
 		assertAccepted("http://localhost:" + this.port);
 	}
 
-	private void assertAccepted(String origin) throws Exception {
-		TestClient client = TestClient.connectAsync(this.port, "/ws", Map.of("Origin", origin))
-			.get(10, TimeUnit.SECONDS);
-		try {
-			client.send("hello");
-			assertThat(client.receive()).isEqualTo("hello");
+	private void assertAccepted(String origin) {
+		try (TuttiTestClient client = client(origin).connect()) {
+			client.sendText("hello");
+			assertThat(client.awaitText()).isEqualTo("hello");
 		}
-		finally {
-			client.closeQuietly();
-		}
+	}
+
+	private TuttiTestClient.Builder client(String origin) {
+		return TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + "/ws")).header("Origin", origin);
 	}
 
 }

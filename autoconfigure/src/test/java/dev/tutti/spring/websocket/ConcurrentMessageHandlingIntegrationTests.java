@@ -1,8 +1,10 @@
 package dev.tutti.spring.websocket;
 
+import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,21 +30,21 @@ class ConcurrentMessageHandlingIntegrationTests {
 	@Autowired
 	HubEvents events;
 
-	private TestClient client;
+	private TuttiTestClient client;
 
 	@BeforeEach
 	void connect() {
 		this.events.reset();
-		this.client = TestClient.connect(this.port, "/ws");
+		this.client = TuttiTestClient.connect(URI.create("ws://localhost:" + this.port + "/ws"));
 	}
 
 	@AfterEach
 	void close() {
-		this.client.closeQuietly();
+		this.client.close();
 	}
 
 	@Test
-	void secondMessageIsHandledWhileTheFirstBlocks() throws Exception {
+	void secondMessageIsHandledWhileTheFirstBlocks() {
 		CountDownLatch release = new CountDownLatch(1);
 		this.events.onMessage((session, text) -> {
 			if (text.equals("first")) {
@@ -54,10 +56,10 @@ class ConcurrentMessageHandlingIntegrationTests {
 				release.countDown();
 			}
 		});
-		this.client.send("first");
-		this.client.send("second");
-		assertThat(this.client.receive()).isEqualTo("second handled");
-		assertThat(this.client.receive()).isEqualTo("first released");
+		this.client.sendText("first");
+		this.client.sendText("second");
+		assertThat(this.client.awaitText()).isEqualTo("second handled");
+		assertThat(this.client.awaitText()).isEqualTo("first released");
 	}
 
 }

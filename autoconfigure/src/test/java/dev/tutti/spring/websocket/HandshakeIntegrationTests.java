@@ -1,6 +1,5 @@
 package dev.tutti.spring.websocket;
 
-import java.net.http.WebSocketHandshakeException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.HandshakeResult;
 import dev.tutti.Session;
+import dev.tutti.test.HandshakeRefusedException;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,16 +43,16 @@ class HandshakeIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void acceptsASameOriginHandshake() throws Exception {
-		TestClient client = awaitConnected(connectAsync("/ws", Map.of("Origin", "http://localhost:" + this.port)));
-		client.send("same origin");
-		assertThat(client.receive()).isEqualTo("same origin");
+		TuttiTestClient client = awaitConnected(connectAsync("/ws", Map.of("Origin", "http://localhost:" + this.port)));
+		client.sendText("same origin");
+		assertThat(client.awaitText()).isEqualTo("same origin");
 	}
 
 	@Test
-	void acceptsAHandshakeWithoutOrigin() throws Exception {
-		TestClient client = connect();
-		client.send("no origin");
-		assertThat(client.receive()).isEqualTo("no origin");
+	void acceptsAHandshakeWithoutOrigin() {
+		TuttiTestClient client = connect();
+		client.sendText("no origin");
+		assertThat(client.awaitText()).isEqualTo("no origin");
 	}
 
 	@Test
@@ -60,8 +61,8 @@ class HandshakeIntegrationTests extends AbstractIntegrationTests {
 				: HandshakeResult.reject(401, "No token"));
 		assertThat(refusal("/ws", Map.of())).isEqualTo(401);
 		assertThat(this.events.connects()).isEmpty();
-		TestClient client = connect("/ws?token=secret");
-		assertThat(this.events.session(client.id())).isNotNull();
+		TuttiTestClient client = connect("/ws?token=secret");
+		assertThat(this.events.session(client)).isNotNull();
 	}
 
 	@Test
@@ -81,9 +82,9 @@ class HandshakeIntegrationTests extends AbstractIntegrationTests {
 			return HandshakeResult.accept();
 		});
 		this.events.onConnect((session) -> seenOnConnect.complete(session.get("user")));
-		TestClient client = connect("/ws?user=ada%20lovelace");
+		TuttiTestClient client = connect("/ws?user=ada%20lovelace");
 		assertThat(seenOnConnect.get(10, TimeUnit.SECONDS)).isEqualTo("ada lovelace");
-		Session session = this.events.session(client.id());
+		Session session = this.events.session(client);
 		assertThat(session.get("user", String.class)).isEqualTo("ada lovelace");
 		assertThat(session.get("agent", String.class)).startsWith("Java-http-client");
 		assertThat(session.keys()).contains("user", "agent");
@@ -110,16 +111,16 @@ class HandshakeIntegrationTests extends AbstractIntegrationTests {
 	}
 
 	private int refusal(String path, Map<String, String> headers) {
-		CompletableFuture<TestClient> attempt = connectAsync(path, headers);
+		CompletableFuture<TuttiTestClient> attempt = connectAsync(path, headers);
 		Throwable cause = assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
 			.actual()
 			.getCause();
-		assertThat(cause).isInstanceOf(WebSocketHandshakeException.class);
-		return ((WebSocketHandshakeException) cause).getResponse().statusCode();
+		assertThat(cause).isInstanceOf(HandshakeRefusedException.class);
+		return ((HandshakeRefusedException) cause).status();
 	}
 
-	private TestClient awaitConnected(CompletableFuture<TestClient> attempt) throws Exception {
+	private TuttiTestClient awaitConnected(CompletableFuture<TuttiTestClient> attempt) throws Exception {
 		return attempt.get(10, TimeUnit.SECONDS);
 	}
 

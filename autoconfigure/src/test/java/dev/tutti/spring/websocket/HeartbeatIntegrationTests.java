@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,12 +21,12 @@ class HeartbeatIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void clientThatAnswersPingsStaysConnected() {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
 		await().during(PONG_TIMEOUT.multipliedBy(2).plusMillis(500))
 			.atMost(Duration.ofSeconds(5))
-			.until(() -> !session.isClosed() && !client.closed().isDone());
-		assertThat(client.pings()).isGreaterThanOrEqualTo(5);
+			.until(() -> !session.isClosed() && client.isOpen());
+		assertThat(client.pingsReceived()).isGreaterThanOrEqualTo(5);
 		assertThat(this.events.pongsOf(session)).isGreaterThanOrEqualTo(5);
 		assertThat(this.events.disconnectsOf(session)).isEmpty();
 	}

@@ -1,10 +1,10 @@
 package dev.tutti.spring.websocket;
 
-import java.net.http.WebSocketHandshakeException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +14,8 @@ import dev.tutti.CloseStatus;
 import dev.tutti.Hub;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.Session;
+import dev.tutti.test.HandshakeRefusedException;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,17 +55,17 @@ class HubCloseIntegrationTests {
 
 	@Test
 	void closeClosesEverySessionWithGoingAway() {
-		List<TestClient> clients = new ArrayList<>();
+		List<TuttiTestClient> clients = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			clients.add(TestClient.connect(this.port, "/ws"));
+			clients.add(client().connect());
 		}
-		List<Session> sessions = clients.stream().map((client) -> this.events.session(client.id())).toList();
+		List<Session> sessions = clients.stream().map((client) -> this.events.session(client)).toList();
 		assertThat(this.hub.size()).isEqualTo(5);
 		this.hub.close();
 		assertThat(this.hub.isClosed()).isTrue();
 		assertThat(this.hub.size()).isZero();
 		assertThat(this.hub.sessions()).isEmpty();
-		for (TestClient client : clients) {
+		for (TuttiTestClient client : clients) {
 			assertThat(client.awaitClose()).isEqualTo(CloseStatus.GOING_AWAY);
 		}
 		assertThat(sessions).allMatch(Session::isClosed);
@@ -80,28 +82,28 @@ class HubCloseIntegrationTests {
 	void handshakesRacingCloseLeaveNoSessionRegistered() throws Exception {
 		CountDownLatch firstConnected = new CountDownLatch(1);
 		this.events.onConnect((session) -> firstConnected.countDown());
-		List<CompletableFuture<TestClient>> attempts = new ArrayList<>();
+		List<CompletableFuture<TuttiTestClient>> attempts = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
-			attempts.add(TestClient.connectAsync(this.port, "/ws", Map.of()));
+			attempts.add(client().connectAsync());
 		}
 		assertThat(firstConnected.await(10, TimeUnit.SECONDS)).isTrue();
 		for (int i = 0; i < 20; i++) {
-			attempts.add(TestClient.connectAsync(this.port, "/ws", Map.of()));
+			attempts.add(client().connectAsync());
 		}
 		this.hub.close();
 		assertThat(this.hub.size()).isZero();
 		int refused = 0;
 		int closed = 0;
-		for (CompletableFuture<TestClient> attempt : attempts) {
+		for (CompletableFuture<TuttiTestClient> attempt : attempts) {
 			try {
-				TestClient client = attempt.orTimeout(10, TimeUnit.SECONDS).join();
+				TuttiTestClient client = attempt.orTimeout(10, TimeUnit.SECONDS).join();
 				CloseStatus status = client.awaitClose();
 				assertThat(status.code()).as("close status %s", status).isEqualTo(CloseStatus.GOING_AWAY.code());
 				closed++;
 			}
 			catch (CompletionException ex) {
-				assertThat(ex.getCause()).isInstanceOf(WebSocketHandshakeException.class);
-				assertThat(((WebSocketHandshakeException) ex.getCause()).getResponse().statusCode()).isEqualTo(503);
+				assertThat(ex.getCause()).isInstanceOf(HandshakeRefusedException.class);
+				assertThat(((HandshakeRefusedException) ex.getCause()).status()).isEqualTo(503);
 				refused++;
 			}
 		}
@@ -111,6 +113,11 @@ class HubCloseIntegrationTests {
 		assertThat(this.hub.sessions()).isEmpty();
 		await().untilAsserted(() -> assertThat(this.events.disconnects()).extracting(HubEvents.Event::session)
 			.containsExactlyInAnyOrderElementsOf(this.events.connects()));
+	}
+
+	private TuttiTestClient.Builder client() {
+		return TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + "/ws"))
+			.queryParameter("client", UUID.randomUUID().toString());
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.tutti.MessageHandler;
 import dev.tutti.Session;
 import dev.tutti.SessionHandler;
 import dev.tutti.spring.autoconfigure.TuttiHubCustomizer;
+import dev.tutti.test.TuttiTestClient;
 import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
@@ -104,6 +105,32 @@ final class HubEvents implements TuttiHubCustomizer {
 	 */
 	Session session(String clientId) {
 		return await().pollInterval(Duration.ofMillis(10)).until(() -> find(clientId), (session) -> session != null);
+	}
+
+	/**
+	 * Wait for the session of a client to connect.
+	 * @param client a client that connected with a {@code client} query parameter
+	 * @return the session
+	 */
+	Session session(TuttiTestClient client) {
+		return session(clientId(client));
+	}
+
+	/**
+	 * Return the value of a client's {@code client} query parameter.
+	 * @param client the client
+	 * @return the value, or an empty string if it has none
+	 */
+	static String clientId(TuttiTestClient client) {
+		String query = client.uri().getRawQuery();
+		if (query != null) {
+			for (String parameter : query.split("&")) {
+				if (parameter.startsWith("client=")) {
+					return parameter.substring("client=".length());
+				}
+			}
+		}
+		return "";
 	}
 
 	List<Session> connects() {

@@ -1,5 +1,6 @@
 package dev.tutti.spring.websocket;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,6 +9,7 @@ import dev.tutti.Hub;
 import dev.tutti.MessageDecodingException;
 import dev.tutti.Target;
 import dev.tutti.spring.autoconfigure.TuttiHubCustomizer;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class JsonRoomsIntegrationTests {
 	@Autowired
 	ErrorLog errorLog;
 
-	private final List<TestClient> clients = new CopyOnWriteArrayList<>();
+	private final List<TuttiTestClient> clients = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void clearErrors() {
@@ -50,28 +52,28 @@ class JsonRoomsIntegrationTests {
 
 	@AfterEach
 	void closeClients() {
-		this.clients.forEach(TestClient::closeQuietly);
+		this.clients.forEach(TuttiTestClient::close);
 		await().until(() -> this.hub.size() == 0);
 	}
 
 	@Test
-	void roomMessagesReachOnlyTheRoomsOtherMembers() throws Exception {
-		TestClient alice = join("lobby");
-		TestClient bob = join("lobby");
-		TestClient carol = join("kitchen");
+	void roomMessagesReachOnlyTheRoomsOtherMembers() {
+		TuttiTestClient alice = join("lobby");
+		TuttiTestClient bob = join("lobby");
+		TuttiTestClient carol = join("kitchen");
 
-		alice.send("{\"type\":\"chat\",\"room\":\"lobby\",\"text\":\"hi all\"}");
+		alice.sendText("{\"type\":\"chat\",\"room\":\"lobby\",\"text\":\"hi all\"}");
 
-		assertThat(bob.receive()).isEqualTo("{\"type\":\"chat\",\"room\":\"lobby\",\"text\":\"hi all\"}");
+		assertThat(bob.awaitText()).isEqualTo("{\"type\":\"chat\",\"room\":\"lobby\",\"text\":\"hi all\"}");
 		this.hub.broadcastJson(Target.all(), Map.of("type", "fence"));
-		assertThat(alice.receive()).isEqualTo("{\"type\":\"fence\"}");
-		assertThat(carol.receive()).isEqualTo("{\"type\":\"fence\"}");
-		assertThat(bob.receive()).isEqualTo("{\"type\":\"fence\"}");
+		assertThat(alice.awaitText()).isEqualTo("{\"type\":\"fence\"}");
+		assertThat(carol.awaitText()).isEqualTo("{\"type\":\"fence\"}");
+		assertThat(bob.awaitText()).isEqualTo("{\"type\":\"fence\"}");
 	}
 
 	@Test
-	void disconnectedClientsLeaveTheirRooms() throws Exception {
-		TestClient alice = join("lobby");
+	void disconnectedClientsLeaveTheirRooms() {
+		TuttiTestClient alice = join("lobby");
 		join("lobby");
 		assertThat(this.hub.rooms()).containsEntry("lobby", 2);
 
@@ -83,33 +85,33 @@ class JsonRoomsIntegrationTests {
 	}
 
 	@Test
-	void malformedJsonGetsAnErrorReplyAndTheSessionStaysOpen() throws Exception {
-		TestClient client = join("lobby");
+	void malformedJsonGetsAnErrorReplyAndTheSessionStaysOpen() {
+		TuttiTestClient client = join("lobby");
 
-		client.send("{\"type\":\"chat\",");
+		client.sendText("{\"type\":\"chat\",");
 
-		assertThat(client.receive()).startsWith("{\"").contains("\"type\":\"error\"").contains("malformed message");
+		assertThat(client.awaitText()).startsWith("{\"").contains("\"type\":\"error\"").contains("malformed message");
 		await().until(() -> !this.errorLog.errors().isEmpty());
 		assertThat(this.errorLog.errors().get(0)).isInstanceOf(MessageDecodingException.class);
-		TestClient other = join("lobby");
-		client.send("{\"type\":\"chat\",\"room\":\"lobby\",\"text\":\"after\"}");
-		assertThat(other.receive()).contains("after");
+		TuttiTestClient other = join("lobby");
+		client.sendText("{\"type\":\"chat\",\"room\":\"lobby\",\"text\":\"after\"}");
+		assertThat(other.awaitText()).contains("after");
 	}
 
 	@Test
-	void unknownTypeGetsAnErrorReply() throws Exception {
-		TestClient client = join("lobby");
+	void unknownTypeGetsAnErrorReply() {
+		TuttiTestClient client = join("lobby");
 
-		client.send("{\"type\":\"dance\"}");
+		client.sendText("{\"type\":\"dance\"}");
 
-		assertThat(client.receive()).contains("unknown message type 'dance'");
+		assertThat(client.awaitText()).contains("unknown message type 'dance'");
 	}
 
-	private TestClient join(String room) throws Exception {
-		TestClient client = TestClient.connect(this.port, "/ws");
+	private TuttiTestClient join(String room) {
+		TuttiTestClient client = TuttiTestClient.connect(URI.create("ws://localhost:" + this.port + "/ws"));
 		this.clients.add(client);
-		client.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
-		assertThat(client.receive()).isEqualTo("{\"type\":\"joined\",\"room\":\"" + room + "\"}");
+		client.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+		assertThat(client.awaitText()).isEqualTo("{\"type\":\"joined\",\"room\":\"" + room + "\"}");
 		return client;
 	}
 

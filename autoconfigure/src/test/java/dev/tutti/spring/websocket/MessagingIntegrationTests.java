@@ -12,6 +12,7 @@ import dev.tutti.CloseStatus;
 import dev.tutti.MessageTooBigException;
 import dev.tutti.Session;
 import dev.tutti.SessionClosedException;
+import dev.tutti.test.TuttiTestClient;
 import jakarta.websocket.server.ServerContainer;
 import org.junit.jupiter.api.Test;
 
@@ -34,50 +35,50 @@ class MessagingIntegrationTests extends AbstractIntegrationTests {
 	WebApplicationContext context;
 
 	@Test
-	void echoesRandomTextMessages() throws Exception {
-		TestClient client = connect();
+	void echoesRandomTextMessages() {
+		TuttiTestClient client = connect();
 		for (int i = 0; i < 100; i++) {
 			String text = randomText(this.random.nextInt(2000));
-			client.send(text);
-			assertThat(client.receive()).isEqualTo(text);
+			client.sendText(text);
+			assertThat(client.awaitText()).isEqualTo(text);
 		}
 	}
 
 	@Test
-	void echoesRandomBinaryMessages() throws Exception {
-		TestClient client = connect();
+	void echoesRandomBinaryMessages() {
+		TuttiTestClient client = connect();
 		for (int i = 0; i < 100; i++) {
 			byte[] data = new byte[this.random.nextInt(2000)];
 			this.random.nextBytes(data);
 			client.sendBinary(data);
-			assertThat(client.receiveBinary()).isEqualTo(data);
+			assertThat(client.awaitBinary()).isEqualTo(data);
 		}
 	}
 
 	@Test
-	void acceptsMessagesLargerThanTheContainerBuffers() throws Exception {
+	void acceptsMessagesLargerThanTheContainerBuffers() {
 		ServerContainer container = (ServerContainer) this.context.getServletContext()
 			.getAttribute(ServerContainer.class.getName());
 		assertThat(container.getDefaultMaxTextMessageBufferSize()).isLessThan(200 * 1024);
 		assertThat(container.getDefaultMaxBinaryMessageBufferSize()).isLessThan(200 * 1024);
-		TestClient client = connect();
+		TuttiTestClient client = connect();
 		String text = randomAscii(200 * 1024);
-		client.send(text);
-		assertThat(client.receive()).isEqualTo(text);
+		client.sendText(text);
+		assertThat(client.awaitText()).isEqualTo(text);
 		byte[] data = new byte[200 * 1024];
 		this.random.nextBytes(data);
 		client.sendBinary(data);
-		assertThat(client.receiveBinary()).isEqualTo(data);
-		assertThat(this.events.errorsOf(this.events.session(client.id()))).isEmpty();
+		assertThat(client.awaitBinary()).isEqualTo(data);
+		assertThat(this.events.errorsOf(this.events.session(client))).isEmpty();
 	}
 
 	@Test
-	void reassemblesMultiByteTextSpanningManyContainerBuffers() throws Exception {
-		TestClient client = connect();
+	void reassemblesMultiByteTextSpanningManyContainerBuffers() {
+		TuttiTestClient client = connect();
 		String text = randomText(60_000);
 		assertThat(text.getBytes(StandardCharsets.UTF_8).length).isBetween(64 * 1024, 256 * 1024);
-		client.send(text);
-		assertThat(client.receive()).isEqualTo(text);
+		client.sendText(text);
+		assertThat(client.awaitText()).isEqualTo(text);
 	}
 
 	@Test
@@ -94,10 +95,10 @@ class MessagingIntegrationTests extends AbstractIntegrationTests {
 	}
 
 	@Test
-	void closesWith1009WhenAMessageExceedsTheMaximumSize() throws Exception {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
-		client.send("x".repeat(256 * 1024 + 1));
+	void closesWith1009WhenAMessageExceedsTheMaximumSize() {
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
+		client.sendText("x".repeat(256 * 1024 + 1));
 		assertThat(client.awaitClose().code()).isEqualTo(1009);
 		await().untilAsserted(() -> assertThat(this.events.disconnectsOf(session)).singleElement()
 			.extracting(CloseStatus::code)
@@ -106,61 +107,61 @@ class MessagingIntegrationTests extends AbstractIntegrationTests {
 	}
 
 	@Test
-	void acceptsAMessageOfExactlyTheMaximumSize() throws Exception {
-		TestClient client = connect();
+	void acceptsAMessageOfExactlyTheMaximumSize() {
+		TuttiTestClient client = connect();
 		byte[] data = new byte[256 * 1024];
 		this.random.nextBytes(data);
 		client.sendBinary(data);
-		assertThat(client.receiveBinary()).isEqualTo(data);
+		assertThat(client.awaitBinary()).isEqualTo(data);
 	}
 
 	@Test
-	void handlesTheMessagesOfOneSessionInOrder() throws Exception {
-		TestClient client = connect();
+	void handlesTheMessagesOfOneSessionInOrder() {
+		TuttiTestClient client = connect();
 		List<String> sent = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
 			sent.add("message " + i);
-			client.send("message " + i);
+			client.sendText("message " + i);
 		}
 		List<String> received = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
-			received.add(client.receive());
+			received.add(client.awaitText());
 		}
 		assertThat(received).isEqualTo(sent);
 	}
 
 	@Test
-	void throwingMessageHandlerIsReportedAndSessionsKeepWorking() throws Exception {
+	void throwingMessageHandlerIsReportedAndSessionsKeepWorking() {
 		this.events.onMessage((session, text) -> {
 			if (text.equals("boom")) {
 				throw new IllegalStateException("boom");
 			}
 			session.write(text);
 		});
-		TestClient failing = connect();
-		TestClient other = connect();
-		Session session = this.events.session(failing.id());
-		failing.send("boom");
+		TuttiTestClient failing = connect();
+		TuttiTestClient other = connect();
+		Session session = this.events.session(failing);
+		failing.sendText("boom");
 		await().untilAsserted(() -> assertThat(this.events.errorsOf(session)).singleElement()
 			.isInstanceOf(IllegalStateException.class)
 			.extracting(Throwable::getMessage)
 			.isEqualTo("boom"));
-		failing.send("after");
-		assertThat(failing.receive()).isEqualTo("after");
-		other.send("other");
-		assertThat(other.receive()).isEqualTo("other");
+		failing.sendText("after");
+		assertThat(failing.awaitText()).isEqualTo("after");
+		other.sendText("other");
+		assertThat(other.awaitText()).isEqualTo("other");
 		assertThat(session.isClosed()).isFalse();
 		assertThat(this.hub.size()).isEqualTo(2);
 	}
 
 	@Test
 	void writeAsyncCompletesOnceTheMessageIsWritten() throws Exception {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
 		session.writeAsync("tracked").toCompletableFuture().get(10, TimeUnit.SECONDS);
-		assertThat(client.receive()).isEqualTo("tracked");
+		assertThat(client.awaitText()).isEqualTo("tracked");
 		session.writeBinaryAsync(new byte[] { 1, 2, 3 }).toCompletableFuture().get(10, TimeUnit.SECONDS);
-		assertThat(client.receiveBinary()).containsExactly(1, 2, 3);
+		assertThat(client.awaitBinary()).containsExactly(1, 2, 3);
 		session.close();
 		assertThat(session.writeAsync("too late").toCompletableFuture()).failsWithin(10, TimeUnit.SECONDS)
 			.withThrowableThat()
@@ -171,13 +172,13 @@ class MessagingIntegrationTests extends AbstractIntegrationTests {
 	}
 
 	@Test
-	void sentMessageHandlersSeeWrittenMessages() throws Exception {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
+	void sentMessageHandlersSeeWrittenMessages() {
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
 		session.write("text");
 		session.writeBinary(new byte[] { 4, 5 });
-		assertThat(client.receive()).isEqualTo("text");
-		assertThat(client.receiveBinary()).containsExactly(4, 5);
+		assertThat(client.awaitText()).isEqualTo("text");
+		assertThat(client.awaitBinary()).containsExactly(4, 5);
 		await().untilAsserted(() -> assertThat(this.events.sentTo(session)).hasSize(2));
 		assertThat(this.events.sentTo(session)).first().isEqualTo("text");
 		assertThat(this.events.sentTo(session)).last().isEqualTo(new byte[] { 4, 5 });

@@ -1,6 +1,7 @@
 package dev.tutti.spring.websocket;
 
 import dev.tutti.Hub;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,15 +21,15 @@ class MultipleEndpointsIntegrationTests extends AbstractIntegrationTests {
 	Hub shoutHub;
 
 	@Test
-	void eachEndpointServesItsOwnHub() throws Exception {
-		TestClient shouter = connect("/shout");
-		TestClient echoer = connect("/ws");
-		shouter.send("hello");
-		echoer.send("hello");
-		assertThat(shouter.receive()).isEqualTo("HELLO");
-		assertThat(echoer.receive()).isEqualTo("hello");
+	void eachEndpointServesItsOwnHub() {
+		TuttiTestClient shouter = connect("/shout");
+		TuttiTestClient echoer = connect("/ws");
+		shouter.sendText("hello");
+		echoer.sendText("hello");
+		assertThat(shouter.awaitText()).isEqualTo("HELLO");
+		assertThat(echoer.awaitText()).isEqualTo("hello");
 		assertThat(this.shoutHub.size()).isOne();
-		assertThat(this.hub.sessions()).containsExactly(this.events.session(echoer.id()));
+		assertThat(this.hub.sessions()).containsExactly(this.events.session(echoer));
 		shouter.close(1000, "");
 		await().until(() -> this.shoutHub.size() == 0);
 	}

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +27,8 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void closeFromTheClientReachesTheCloseAndDisconnectHandlers() {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
 		client.close(4000, "bye");
 		assertThat(client.awaitClose().code()).isEqualTo(4000);
 		await().untilAsserted(
@@ -40,10 +41,10 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void normalClosesAreNotErrors() {
-		TestClient closedByClient = connect();
-		TestClient closedByServer = connect();
-		Session clientSide = this.events.session(closedByClient.id());
-		Session serverSide = this.events.session(closedByServer.id());
+		TuttiTestClient closedByClient = connect();
+		TuttiTestClient closedByServer = connect();
+		Session clientSide = this.events.session(closedByClient);
+		Session serverSide = this.events.session(closedByServer);
 		closedByClient.close(1000, "");
 		serverSide.close();
 		assertThat(closedByClient.awaitClose()).isEqualTo(CloseStatus.NORMAL);
@@ -60,8 +61,8 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void closeFromTheServerSendsTheStatus() {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
 		session.close(new CloseStatus(4001, "kicked"));
 		assertThat(client.awaitClose()).isEqualTo(new CloseStatus(4001, "kicked"));
 		assertThat(this.events.disconnectsOf(session)).containsExactly(new CloseStatus(4001, "kicked"));
@@ -69,8 +70,8 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void closeReasonLongerThanAFrameAllowsIsTruncated() {
-		TestClient client = connect();
-		Session session = this.events.session(client.id());
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
 		session.close(new CloseStatus(4002, "\u00e9".repeat(100)));
 		CloseStatus received = client.awaitClose();
 		assertThat(received.code()).isEqualTo(4002);
@@ -104,13 +105,14 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void registryFollowsConcurrentConnectsAndDisconnects() {
 		Random random = new Random();
-		List<CompletableFuture<TestClient>> attempts = new ArrayList<>();
-		List<CompletableFuture<TestClient>> kept = new ArrayList<>();
+		List<CompletableFuture<TuttiTestClient>> attempts = new ArrayList<>();
+		List<CompletableFuture<TuttiTestClient>> kept = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
-			CompletableFuture<TestClient> attempt = connectAsync("/ws", Map.of());
+			CompletableFuture<TuttiTestClient> attempt = connectAsync("/ws", Map.of());
 			if (random.nextBoolean()) {
-				attempt = attempt.thenApply((client) -> {
-					client.closeQuietly();
+				// close() waits for the server's answer: not on the HTTP client's threads
+				attempt = attempt.thenApplyAsync((client) -> {
+					client.close();
 					return client;
 				});
 			}
@@ -120,17 +122,21 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 			attempts.add(attempt);
 		}
 		CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
-		Set<String> keptIds = kept.stream().map((attempt) -> attempt.join().id()).collect(Collectors.toSet());
+		Set<String> keptIds = kept.stream()
+			.map((attempt) -> HubEvents.clientId(attempt.join()))
+			.collect(Collectors.toSet());
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.hub.sessions()).extracting(this::clientId)
 				.containsExactlyInAnyOrderElementsOf(keptIds));
 		assertThat(this.hub.size()).isEqualTo(keptIds.size());
-		Set<String> allIds = attempts.stream().map((attempt) -> attempt.join().id()).collect(Collectors.toSet());
+		Set<String> allIds = attempts.stream()
+			.map((attempt) -> HubEvents.clientId(attempt.join()))
+			.collect(Collectors.toSet());
 		await().untilAsserted(() -> assertThat(this.events.connects()).extracting(this::clientId)
 			.containsExactlyInAnyOrderElementsOf(allIds));
 		await().untilAsserted(() -> assertThat(disconnectedClients(allIds))
 			.containsExactlyInAnyOrderElementsOf(allIds.stream().filter((id) -> !keptIds.contains(id)).toList()));
-		attempts.forEach((attempt) -> attempt.join().closeQuietly());
+		attempts.forEach((attempt) -> attempt.join().close());
 		await().until(() -> this.hub.size() == 0);
 		await().untilAsserted(() -> assertThat(disconnectedClients(allIds)).hasSize(20).doesNotHaveDuplicates());
 	}

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,8 +28,8 @@ class SlowClientIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void clientThatStopsReadingIsClosedAfterTheWriteTimeoutWithoutDelayingOthers() throws Exception {
-		TestClient good = connect();
-		Session goodSession = this.events.session(good.id());
+		TuttiTestClient good = connect();
+		Session goodSession = this.events.session(good);
 		RawClient slow = connectRaw("/ws?client=slow", Map.of(), 4096);
 		Session slowSession = this.events.session("slow");
 		ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
@@ -42,7 +43,7 @@ class SlowClientIntegrationTests extends AbstractIntegrationTests {
 			for (int i = 0; this.events.disconnectsOf(slowSession).isEmpty() && System.nanoTime() < deadline; i++) {
 				long start = System.nanoTime();
 				this.hub.broadcast(i + ":" + payload);
-				assertThat(good.receive()).startsWith(i + ":");
+				assertThat(good.awaitText()).startsWith(i + ":");
 				long delivered = System.nanoTime();
 				deliveredAt.add(delivered);
 				slowestDelivery = Math.max(slowestDelivery, delivered - start);
@@ -59,7 +60,7 @@ class SlowClientIntegrationTests extends AbstractIntegrationTests {
 			assertThat(slow.awaitEndOfStream(Duration.ofSeconds(10))).isTrue();
 			assertThat(goodSession.isClosed()).isFalse();
 			this.hub.broadcast("after");
-			assertThat(good.receive()).isEqualTo("after");
+			assertThat(good.awaitText()).isEqualTo("after");
 		}
 		finally {
 			keepAlive.shutdownNow();
