@@ -52,6 +52,11 @@ final class DefaultSession implements Session, ConnectionListener {
 
 	private volatile boolean transportFailed;
 
+	/**
+	 * Whether the close frame was sent or the transport reported the connection closed.
+	 */
+	private volatile boolean ended;
+
 	private volatile long lastSeen;
 
 	private volatile long lastPing;
@@ -315,6 +320,7 @@ final class DefaultSession implements Session, ConnectionListener {
 		if (!this.closed.compareAndSet(false, true)) {
 			// Closed by this side: the messages a flush still holds can no longer be sent
 			this.writer.release(new SessionClosedException(this.id));
+			ended();
 			return;
 		}
 		CloseStatus status = (code >= 1000 && code <= 4999) ? new CloseStatus(code, reason)
@@ -329,6 +335,7 @@ final class DefaultSession implements Session, ConnectionListener {
 			this.hub.fireClose(this, status);
 		}
 		disconnect(status);
+		ended();
 	}
 
 	// Hub internals
@@ -399,8 +406,19 @@ final class DefaultSession implements Session, ConnectionListener {
 			catch (RuntimeException ex) {
 				this.hub.logDebug(() -> "Closing " + this + " failed: " + ex);
 			}
+			finally {
+				ended();
+			}
 		};
 		runOnWorker(close);
+	}
+
+	/**
+	 * Whether the close frame was sent (or failed) or the transport reported the
+	 * connection closed.
+	 */
+	boolean hasEnded() {
+		return this.ended;
 	}
 
 	void runOnWorker(Runnable task) {
@@ -458,6 +476,11 @@ final class DefaultSession implements Session, ConnectionListener {
 		MessageTooBigException ex = new MessageTooBigException(this.id, this.maxMessageSize);
 		this.hub.fireError(this, ex);
 		abort(CloseStatus.TOO_BIG.withReason("Message exceeds " + this.maxMessageSize + " bytes"));
+	}
+
+	private void ended() {
+		this.ended = true;
+		this.hub.sessionEnded(this);
 	}
 
 	private void disconnect(CloseStatus status) {

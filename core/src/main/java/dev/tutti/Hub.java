@@ -1,12 +1,14 @@
 package dev.tutti;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -83,6 +85,14 @@ public final class Hub implements AutoCloseable {
 	private final ReadWriteLock lifecycleLock = new ReentrantReadWriteLock();
 
 	private volatile boolean closed;
+
+	/** The sessions that were open or flushing when the hub closed, until each ended. */
+	private final Set<DefaultSession> terminating = ConcurrentHashMap.newKeySet();
+
+	/** Whether {@link #terminating} holds every session the hub waits for. */
+	private volatile boolean terminationTracked;
+
+	private final CountDownLatch terminated = new CountDownLatch(1);
 
 	private final Heartbeat heartbeat;
 
@@ -521,7 +531,8 @@ public final class Hub implements AutoCloseable {
 	 * Close the hub and every session with the given status. Idempotent. When this method
 	 * returns, {@link #size()} is 0 and the disconnect handler has run for every session
 	 * except one whose connect handler is still running: its disconnect handler runs as
-	 * soon as the connect handler returns.
+	 * soon as the connect handler returns. The close frames follow the sessions' queued
+	 * messages: {@link #awaitTermination(Duration)} waits for them.
 	 * @param status the close status sent to every session
 	 */
 	public void close(CloseStatus status) {
@@ -535,8 +546,31 @@ public final class Hub implements AutoCloseable {
 		finally {
 			this.lifecycleLock.writeLock().unlock();
 		}
+		this.terminating.addAll(this.sessions.values());
+		this.terminating.addAll(this.flushing);
 		this.sessions.values().forEach((session) -> session.close(status));
 		this.heartbeat.stop();
+		// A session that ended before it was added never removes itself
+		this.terminating.removeIf(DefaultSession::hasEnded);
+		this.terminationTracked = true;
+		terminateIfDone();
+	}
+
+	/**
+	 * Wait until every session that was open when the hub closed, or closed but still
+	 * writing its queued messages, has sent its close frame or ended otherwise (the peer
+	 * closed the connection, or a write timed out). Each session takes at most about
+	 * twice the write timeout: one for its queued messages, one for the close frame. On a
+	 * hub that is not closed yet, waits for {@link #close()} as well. Thread-safe; may be
+	 * called any number of times.
+	 * @param timeout how long to wait at most; zero or negative to check without waiting
+	 * @return {@code true} if every session is done, {@code false} if the timeout passed
+	 * first
+	 * @throws InterruptedException if the calling thread is interrupted while waiting
+	 */
+	public boolean awaitTermination(Duration timeout) throws InterruptedException {
+		return this.terminated.await(TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout")),
+				TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -599,6 +633,17 @@ public final class Hub implements AutoCloseable {
 
 	void unregister(DefaultSession session) {
 		this.sessions.remove(session.id(), session);
+	}
+
+	/**
+	 * Note that a session has sent its close frame or that its connection is closed.
+	 * Called once or twice per session, after {@link DefaultSession#hasEnded()} turned
+	 * {@code true}.
+	 */
+	void sessionEnded(DefaultSession session) {
+		if (this.terminating.remove(session)) {
+			terminateIfDone();
+		}
 	}
 
 	Heartbeat heartbeat() {
@@ -718,6 +763,12 @@ public final class Hub implements AutoCloseable {
 				new LinkedBlockingQueue<>(), Heartbeat.daemonThreads(namePrefix));
 		pool.allowCoreThreadTimeOut(true);
 		return pool;
+	}
+
+	private void terminateIfDone() {
+		if (this.terminationTracked && this.terminating.isEmpty()) {
+			this.terminated.countDown();
+		}
 	}
 
 	private TypedDispatch typedDispatch() {
