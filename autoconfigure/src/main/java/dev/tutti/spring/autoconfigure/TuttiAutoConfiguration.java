@@ -13,10 +13,6 @@ import dev.tutti.spring.json.JacksonJsonCodec;
 import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
 
-import org.apache.catalina.connector.Connector;
-import org.apache.commons.logging.LogFactory;
-import org.apache.tomcat.websocket.server.WsServerContainer;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,15 +22,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
@@ -46,8 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code tuttiHub} configured from {@link TuttiProperties} and customized by every
  * {@link TuttiHubCustomizer}, mapped at {@code tutti.path}, plus every other
  * {@link HubEndpoint} bean. The hub encodes and decodes JSON with the {@link Codec} bean,
- * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. On an
- * embedded Tomcat it also sizes the per-connection buffers ({@code tutti.tomcat.*}).
+ * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. The
+ * buffers of an embedded Tomcat are sized by {@link TuttiTomcatAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -68,70 +60,6 @@ public final class TuttiAutoConfiguration {
 		@ConditionalOnBean(JsonMapper.class)
 		JacksonJsonCodec tuttiJsonCodec(JsonMapper jsonMapper) {
 			return new JacksonJsonCodec(jsonMapper);
-		}
-
-	}
-
-	/**
-	 * Sizes the per-connection buffers of an embedded Tomcat.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ConfigurableTomcatWebServerFactory.class, WsServerContainer.class })
-	static class TomcatBufferConfiguration {
-
-		/** The system property Tomcat sizes its WebSocket frame buffers by. */
-		static final String FRAME_BUFFER_SIZE_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
-
-		/**
-		 * Size the connector's socket buffers and Tomcat's frame buffers. Tomcat reads
-		 * the frame buffer size from a system property once, when its WebSocket classes
-		 * are initialized as the server starts, which is after this customizer runs; a
-		 * system property set on the command line wins.
-		 */
-		@Bean
-		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tuttiTomcatBuffers(TuttiProperties properties) {
-			TuttiProperties.Tomcat tomcat = properties.getTomcat();
-			String socketBufferSize = Integer
-				.toString(bytes("tutti.tomcat.socket-buffer-size", tomcat.getSocketBufferSize()));
-			String frameBufferSize = Integer
-				.toString(bytes("tutti.tomcat.frame-buffer-size", tomcat.getFrameBufferSize()));
-			return (factory) -> {
-				if (System.getProperty(FRAME_BUFFER_SIZE_PROPERTY) == null) {
-					System.setProperty(FRAME_BUFFER_SIZE_PROPERTY, frameBufferSize);
-				}
-				factory.addConnectorCustomizers((connector) -> {
-					setSocketProperty(connector, "socket.appReadBufSize", socketBufferSize);
-					setSocketProperty(connector, "socket.appWriteBufSize", socketBufferSize);
-				});
-			};
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(ServletServerContainerFactoryBean.class)
-		ServerContainerBuffers tuttiServerContainerBuffers(TuttiProperties properties) {
-			return new ServerContainerBuffers(
-					bytes("tutti.tomcat.message-buffer-size", properties.getTomcat().getMessageBufferSize()));
-		}
-
-		/**
-		 * Return a buffer size in bytes.
-		 * @throws InvalidConfigurationPropertyValueException naming the property if the
-		 * size is not between 1 byte and 2 GiB
-		 */
-		private static int bytes(String property, DataSize size) {
-			long bytes = size.toBytes();
-			if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-				throw new InvalidConfigurationPropertyValueException(property, size,
-						"A buffer size must be between 1B and 2GB.");
-			}
-			return (int) bytes;
-		}
-
-		private static void setSocketProperty(Connector connector, String name, String value) {
-			if (!connector.setProperty(name, value)) {
-				LogFactory.getLog(TuttiAutoConfiguration.class)
-					.warn("Tomcat connector " + connector + " has no property '" + name + "'; not sized by Tutti");
-			}
 		}
 
 	}
