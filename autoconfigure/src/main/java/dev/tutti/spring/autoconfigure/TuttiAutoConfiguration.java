@@ -125,7 +125,8 @@ public final class TuttiAutoConfiguration {
 					.overflowPolicy(properties.getOverflowPolicy())
 					.concurrentMessageHandling(properties.isConcurrentMessageHandling())
 					.messageTypeProperty(properties.getJson().getTypeProperty())
-					.decodingErrorReply(properties.getJson().isErrorReply());
+					.decodingErrorReply(properties.getJson().isErrorReply())
+					.shutdownTimeout(properties.getShutdownTimeout());
 				Duration pingPeriod = properties.getPingPeriod();
 				if (pingPeriod != null) {
 					builder.pingPeriod(pingPeriod);

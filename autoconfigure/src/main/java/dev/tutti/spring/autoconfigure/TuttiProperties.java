@@ -75,6 +75,13 @@ public class TuttiProperties {
 	 */
 	private boolean concurrentMessageHandling;
 
+	/**
+	 * Time the application's hubs get together, when the application shuts down, to write
+	 * what their sessions have queued and send every session a close frame (1001, going
+	 * away) before the web server shuts down.
+	 */
+	private Duration shutdownTimeout = HubConfig.DEFAULT_SHUTDOWN_TIMEOUT;
+
 	private final Json json = new Json();
 
 	private final Tomcat tomcat = new Tomcat();
@@ -157,6 +164,14 @@ public class TuttiProperties {
 
 	public void setConcurrentMessageHandling(boolean concurrentMessageHandling) {
 		this.concurrentMessageHandling = concurrentMessageHandling;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	public Json getJson() {

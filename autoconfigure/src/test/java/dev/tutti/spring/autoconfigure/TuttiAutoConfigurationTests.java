@@ -163,7 +163,7 @@ class TuttiAutoConfigurationTests {
 					"tutti.allowed-origin-patterns=https://*.c.example", "tutti.write-timeout=3s",
 					"tutti.pong-timeout=20s", "tutti.ping-period=5s", "tutti.max-message-size=1MB",
 					"tutti.outbound-buffer-size=32", "tutti.overflow-policy=drop-oldest",
-					"tutti.concurrent-message-handling=true")
+					"tutti.concurrent-message-handling=true", "tutti.shutdown-timeout=30s")
 			.run((context) -> {
 				HubConfig config = hub(context).config();
 				assertThat(config.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -173,6 +173,8 @@ class TuttiAutoConfigurationTests {
 				assertThat(config.outboundBufferSize()).isEqualTo(32);
 				assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 				assertThat(config.concurrentMessageHandling()).isTrue();
+				assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties(context).getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(mappedHubs(context)).containsOnlyKeys("/live");
 				OriginHandshakeInterceptor origins = originInterceptor(context, "/live");
 				assertThat(origins.getAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
@@ -273,6 +275,14 @@ class TuttiAutoConfigurationTests {
 	}
 
 	@Test
+	void shutdownTimeoutDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getShutdownTimeout()).isEqualTo(HubConfig.defaults().shutdownTimeout());
+			assertThat(hub(context).config().shutdownTimeout()).isEqualTo(HubConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+		});
+	}
+
+	@Test
 	void hubNameIsTheCoreDefault() {
 		this.contextRunner
 			.run((context) -> assertThat(hub(context).config().name()).isEqualTo(HubConfig.defaults().name()));
@@ -312,6 +322,12 @@ class TuttiAutoConfigurationTests {
 	void failsWhenTheMaxMessageSizeIsNotPositive() {
 		this.contextRunner.withPropertyValues("tutti.max-message-size=0B")
 			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofBytes(0)));
+	}
+
+	@Test
+	void failsWhenTheShutdownTimeoutIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.shutdown-timeout=0s")
+			.run((context) -> assertInvalidProperty(context, "tutti.shutdown-timeout", Duration.ZERO));
 	}
 
 	static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {

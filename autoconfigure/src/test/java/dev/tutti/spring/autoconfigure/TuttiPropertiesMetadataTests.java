@@ -30,7 +30,8 @@ class TuttiPropertiesMetadataTests {
 		Map<String, JsonNode> properties = tuttiProperties();
 		assertThat(properties).containsKeys("tutti.path", "tutti.allowed-origins", "tutti.allowed-origin-patterns",
 				"tutti.write-timeout", "tutti.pong-timeout", "tutti.ping-period", "tutti.max-message-size",
-				"tutti.outbound-buffer-size", "tutti.overflow-policy", "tutti.concurrent-message-handling");
+				"tutti.outbound-buffer-size", "tutti.overflow-policy", "tutti.concurrent-message-handling",
+				"tutti.shutdown-timeout");
 		properties.forEach((name, property) -> {
 			assertThat(property.path("description").asString()).as("description of %s", name)
 				.isNotBlank()
@@ -53,6 +54,7 @@ class TuttiPropertiesMetadataTests {
 		assertThat(properties.get("tutti.write-timeout").path("type").asString()).isEqualTo("java.time.Duration");
 		assertThat(properties.get("tutti.pong-timeout").path("type").asString()).isEqualTo("java.time.Duration");
 		assertThat(properties.get("tutti.ping-period").path("type").asString()).isEqualTo("java.time.Duration");
+		assertThat(properties.get("tutti.shutdown-timeout").path("type").asString()).isEqualTo("java.time.Duration");
 		assertThat(properties.get("tutti.max-message-size").path("type").asString())
 			.isEqualTo("org.springframework.util.unit.DataSize");
 		assertThat(properties.get("tutti.overflow-policy").path("type").asString())
