@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
@@ -66,6 +67,23 @@ public final class TuttiAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	static class HubConfiguration {
+
+		private static final String MAX_MESSAGE_SIZE = "tutti.max-message-size";
+
+		/**
+		 * The property that sets each {@link HubConfig.Builder} setting, by the name an
+		 * {@link InvalidConfigException} gives it. The hub's name has none: the
+		 * auto-configured hub has the core's default name.
+		 */
+		static final Map<String, String> SETTING_PROPERTIES = Map.ofEntries(
+				Map.entry("writeTimeout", "tutti.write-timeout"), Map.entry("pongTimeout", "tutti.pong-timeout"),
+				Map.entry("pingPeriod", "tutti.ping-period"), Map.entry("maxMessageSize", MAX_MESSAGE_SIZE),
+				Map.entry("outboundBufferSize", "tutti.outbound-buffer-size"),
+				Map.entry("overflowPolicy", "tutti.overflow-policy"),
+				Map.entry("concurrentMessageHandling", "tutti.concurrent-message-handling"),
+				Map.entry("messageTypeProperty", "tutti.json.type-property"),
+				Map.entry("decodingErrorReply", "tutti.json.error-reply"),
+				Map.entry("shutdownTimeout", "tutti.shutdown-timeout"));
 
 		@Bean(HUB_BEAN_NAME)
 		@ConditionalOnMissingBean(name = HUB_BEAN_NAME)
@@ -113,14 +131,16 @@ public final class TuttiAutoConfiguration {
 		/**
 		 * Map the properties onto the core settings, reporting an invalid value against
 		 * the property that holds it.
+		 * @throws InvalidConfigurationPropertyValueException naming the property and its
+		 * value if the core rejects a setting or the maximum message size does not fit in
+		 * an {@code int}
 		 */
 		static HubConfig hubConfig(TuttiProperties properties) {
-			long maxMessageSize = properties.getMaxMessageSize().toBytes();
 			try {
 				HubConfig.Builder builder = HubConfig.builder()
 					.writeTimeout(properties.getWriteTimeout())
 					.pongTimeout(properties.getPongTimeout())
-					.maxMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageSize))
+					.maxMessageSize(maxMessageSize(properties.getMaxMessageSize()))
 					.outboundBufferSize(properties.getOutboundBufferSize())
 					.overflowPolicy(properties.getOverflowPolicy())
 					.concurrentMessageHandling(properties.isConcurrentMessageHandling())
@@ -134,11 +154,27 @@ public final class TuttiAutoConfiguration {
 				return builder.build();
 			}
 			catch (InvalidConfigException ex) {
-				String name = ex.getSetting().equals("messageTypeProperty") ? "tutti.json.type-property"
-						: "tutti." + ex.getSetting().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-				Object value = name.equals("tutti.max-message-size") ? properties.getMaxMessageSize() : ex.getValue();
+				String name = SETTING_PROPERTIES.get(ex.getSetting());
+				if (name == null) {
+					throw ex;
+				}
+				Object value = name.equals(MAX_MESSAGE_SIZE) ? properties.getMaxMessageSize() : ex.getValue();
 				throw new InvalidConfigurationPropertyValueException(name, value, ex.getReason());
 			}
+		}
+
+		/**
+		 * Return the maximum message size in bytes, for the core to check.
+		 * @throws InvalidConfigurationPropertyValueException if the size is 2GB or more
+		 */
+		private static int maxMessageSize(DataSize size) {
+			long bytes = size.toBytes();
+			if (bytes > Integer.MAX_VALUE) {
+				throw new InvalidConfigurationPropertyValueException(MAX_MESSAGE_SIZE, size,
+						"The maximum message size must be less than 2GB.");
+			}
+			// A size below the int range is as invalid as 0 and gets the core's report
+			return (int) Math.max(bytes, Integer.MIN_VALUE);
 		}
 
 	}

@@ -1,9 +1,13 @@
 package dev.tutti.spring.autoconfigure;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -328,6 +332,60 @@ class TuttiAutoConfigurationTests {
 	void failsWhenTheShutdownTimeoutIsNotPositive() {
 		this.contextRunner.withPropertyValues("tutti.shutdown-timeout=0s")
 			.run((context) -> assertInvalidProperty(context, "tutti.shutdown-timeout", Duration.ZERO));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeIs2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=2GB")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofGigabytes(2)));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeExceeds2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=3GB")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofGigabytes(3)));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeIsBelowMinus2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=-3GB")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofGigabytes(-3)));
+	}
+
+	@Test
+	void acceptsAMaxMessageSizeJustBelow2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=2147483647B")
+			.run((context) -> assertThat(hub(context).config().maxMessageSize()).isEqualTo(Integer.MAX_VALUE));
+	}
+
+	@Test
+	void failsWhenTheJsonTypePropertyIsBlank() {
+		this.contextRunner.withPropertyValues("tutti.json.type-property=")
+			.run((context) -> assertInvalidProperty(context, "tutti.json.type-property", ""));
+	}
+
+	@Test
+	void mapsEveryCoreSettingButTheNameToItsProperty() {
+		Set<String> settings = new TreeSet<>();
+		for (Method method : HubConfig.Builder.class.getDeclaredMethods()) {
+			if (Modifier.isPublic(method.getModifiers()) && method.getReturnType() == HubConfig.Builder.class) {
+				settings.add(method.getName());
+			}
+		}
+		settings.remove("name");
+		assertThat(TuttiAutoConfiguration.HubConfiguration.SETTING_PROPERTIES).containsOnlyKeys(settings)
+			.containsEntry("writeTimeout", "tutti.write-timeout")
+			.containsEntry("pongTimeout", "tutti.pong-timeout")
+			.containsEntry("pingPeriod", "tutti.ping-period")
+			.containsEntry("maxMessageSize", "tutti.max-message-size")
+			.containsEntry("outboundBufferSize", "tutti.outbound-buffer-size")
+			.containsEntry("overflowPolicy", "tutti.overflow-policy")
+			.containsEntry("concurrentMessageHandling", "tutti.concurrent-message-handling")
+			.containsEntry("messageTypeProperty", "tutti.json.type-property")
+			.containsEntry("decodingErrorReply", "tutti.json.error-reply")
+			.containsEntry("shutdownTimeout", "tutti.shutdown-timeout");
+		assertThat(TuttiPropertiesMetadataTests.bindable("tutti.", TuttiProperties.class))
+			.containsAll(TuttiAutoConfiguration.HubConfiguration.SETTING_PROPERTIES.values());
 	}
 
 	static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {

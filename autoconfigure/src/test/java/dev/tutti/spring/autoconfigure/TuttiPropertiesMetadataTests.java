@@ -82,7 +82,7 @@ class TuttiPropertiesMetadataTests {
 	 * Return the names of the JavaBean properties of a properties class: those with a
 	 * setter, and those of nested groups declared inside it.
 	 */
-	private static Set<String> bindable(String prefix, Class<?> type) {
+	static Set<String> bindable(String prefix, Class<?> type) {
 		Set<String> names = new TreeSet<>();
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
 			String name = prefix + descriptor.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
