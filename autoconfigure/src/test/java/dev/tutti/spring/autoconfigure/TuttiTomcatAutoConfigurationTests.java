@@ -24,7 +24,6 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.context.ConfigurableWebApplicationContext;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +48,7 @@ class TuttiTomcatAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class, TuttiTomcatAutoConfiguration.class))
-		.withInitializer((context) -> ((ConfigurableWebApplicationContext) context).getServletContext()
+		.withInitializer((context) -> context.getServletContext()
 			.setAttribute(ServerContainer.class.getName(), this.serverContainer));
 
 	@Test
@@ -239,12 +238,12 @@ class TuttiTomcatAutoConfigurationTests {
 	 * Apply every web server factory customizer of the context to a new factory, as
 	 * creating the server does, and every connector customizer to a new connector.
 	 */
-	@SuppressWarnings({ "unchecked", "rawtypes" })
+	@SuppressWarnings("unchecked")
 	private static Connector customizedConnector(AssertableWebApplicationContext context) {
 		TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
 		context.getBeansOfType(WebServerFactoryCustomizer.class)
 			.values()
-			.forEach((customizer) -> ((WebServerFactoryCustomizer) customizer).customize(factory));
+			.forEach((customizer) -> customizer.customize(factory));
 		Connector connector = new Connector();
 		factory.getConnectorCustomizers().forEach((connectorCustomizer) -> connectorCustomizer.customize(connector));
 		return connector;
