@@ -39,8 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code tuttiHub} configured from {@link TuttiProperties} and customized by every
  * {@link TuttiHubCustomizer}, mapped at {@code tutti.path}, plus every other
  * {@link HubEndpoint} bean. The hub encodes and decodes JSON with the {@link Codec} bean,
- * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. The
- * buffers of an embedded Tomcat are sized by {@link TuttiTomcatAutoConfiguration}.
+ * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. When
+ * the application shuts down, a {@link TuttiHubLifecycle} closes every hub before the web
+ * server stops. The buffers of an embedded Tomcat are sized by
+ * {@link TuttiTomcatAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -93,6 +95,16 @@ public final class TuttiAutoConfiguration {
 			codec.ifAvailable(hub::codec);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(hub));
 			return hub;
+		}
+
+		/**
+		 * Close every hub, not only the auto-configured one, before the web server shuts
+		 * down.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		TuttiHubLifecycle tuttiHubLifecycle(ObjectProvider<Hub> hubs, TuttiProperties properties) {
+			return new TuttiHubLifecycle(hubs, properties.getShutdownTimeout());
 		}
 
 		@Bean

@@ -18,6 +18,7 @@ import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -125,6 +126,35 @@ class TuttiAutoConfigurationTests {
 	}
 
 	@Test
+	void closesEveryHubWhenTheContextStops() {
+		this.contextRunner.withUserConfiguration(ChatEndpointConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TuttiHubLifecycle.class);
+			assertThat(context.getBean(TuttiHubLifecycle.class).isRunning()).isTrue();
+			context.getSourceApplicationContext().stop();
+			assertThat(hub(context).isClosed()).isTrue();
+			assertThat(context.getBean("chatHub", Hub.class).isClosed()).isTrue();
+		});
+	}
+
+	@Test
+	void leavesTheHubsOpenWhenTheContextPauses() {
+		this.contextRunner.run((context) -> {
+			context.getSourceApplicationContext().pause();
+			assertThat(hub(context).isClosed()).isFalse();
+			assertThat(context.getBean(TuttiHubLifecycle.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void backsOffFromAUserHubLifecycle() {
+		this.contextRunner.withUserConfiguration(UserHubLifecycleConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TuttiHubLifecycle.class).hasBean("userHubLifecycle");
+			context.getSourceApplicationContext().stop();
+			assertThat(hub(context).isClosed()).isFalse();
+		});
+	}
+
+	@Test
 	void backsOffWithoutSpringWebSocket() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(WebSocketHandler.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class).doesNotHaveBean(HubEndpoint.class));
@@ -179,6 +209,8 @@ class TuttiAutoConfigurationTests {
 				assertThat(config.concurrentMessageHandling()).isTrue();
 				assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(properties(context).getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(context.getBean(TuttiHubLifecycle.class)).extracting("shutdownTimeout")
+					.isEqualTo(Duration.ofSeconds(30));
 				assertThat(mappedHubs(context)).containsOnlyKeys("/live");
 				OriginHandshakeInterceptor origins = originInterceptor(context, "/live");
 				assertThat(origins.getAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
@@ -462,6 +494,17 @@ class TuttiAutoConfigurationTests {
 		@Bean
 		Hub tuttiHub() {
 			return Hub.create(HubConfig.builder().name("user").build());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHubLifecycleConfiguration {
+
+		@Bean
+		TuttiHubLifecycle userHubLifecycle() {
+			return new TuttiHubLifecycle(new StaticListableBeanFactory().getBeanProvider(Hub.class),
+					Duration.ofSeconds(1));
 		}
 
 	}
