@@ -4,24 +4,35 @@ import java.beans.PropertyDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanUtils;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.TypeDescriptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the configuration metadata that {@code spring-boot-configuration-processor}
- * generates from {@link TuttiProperties}.
+ * generates from {@link TuttiProperties}, merged with
+ * {@code additional-spring-configuration-metadata.json}, which gives the defaults the
+ * processor cannot read from a constant of the core.
  */
 class TuttiPropertiesMetadataTests {
 
@@ -46,6 +57,44 @@ class TuttiPropertiesMetadataTests {
 	void listsExactlyTheBindableProperties() throws IOException {
 		assertThat(tuttiProperties().keySet())
 			.containsExactlyInAnyOrderElementsOf(bindable("tutti.", TuttiProperties.class));
+	}
+
+	@Test
+	void givesEveryPropertyButThePingPeriodADefault() throws IOException {
+		tuttiProperties().forEach((name, property) -> {
+			if (name.equals("tutti.ping-period")) {
+				assertThat(property.has("defaultValue")).as("default of %s", name).isFalse();
+				assertThat(property.path("description").asString()).contains("Defaults to 9/10 of the pong timeout");
+			}
+			else {
+				assertThat(property.has("defaultValue")).as("default of %s", name).isTrue();
+			}
+		});
+	}
+
+	@Test
+	void defaultsAreThoseOfTheProperties() throws IOException {
+		BeanWrapper defaults = new BeanWrapperImpl(new TuttiProperties());
+		ConversionService conversionService = ApplicationConversionService.getSharedInstance();
+		Map<String, JsonNode> properties = tuttiProperties();
+		properties.values().removeIf((property) -> !property.has("defaultValue"));
+		assertThat(properties).isNotEmpty();
+		properties.forEach((name, property) -> {
+			JsonNode defaultValue = property.get("defaultValue");
+			Object value;
+			if (defaultValue.isArray()) {
+				List<String> elements = new ArrayList<>();
+				defaultValue.forEach((element) -> elements.add(element.asString()));
+				value = elements;
+			}
+			else {
+				value = defaultValue.asString();
+			}
+			String path = javaBeanPath(name);
+			Object converted = conversionService.convert(value, TypeDescriptor.forObject(value),
+					defaults.getPropertyTypeDescriptor(path));
+			assertThat(converted).as("default of %s", name).isEqualTo(defaults.getPropertyValue(path));
+		});
 	}
 
 	@Test
@@ -76,6 +125,19 @@ class TuttiPropertiesMetadataTests {
 			}
 		}
 		return properties;
+	}
+
+	/**
+	 * Return the JavaBean property path of a property, such as {@code json.typeProperty}
+	 * for {@code tutti.json.type-property}.
+	 */
+	private static String javaBeanPath(String name) {
+		Matcher dash = Pattern.compile("-([a-z])").matcher(name.substring("tutti.".length()));
+		StringBuilder path = new StringBuilder();
+		while (dash.find()) {
+			dash.appendReplacement(path, dash.group(1).toUpperCase(Locale.ROOT));
+		}
+		return dash.appendTail(path).toString();
 	}
 
 	/**
