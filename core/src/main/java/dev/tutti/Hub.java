@@ -61,7 +61,8 @@ public final class Hub implements AutoCloseable {
 
 	private final Broadcaster broadcaster;
 
-	private volatile @Nullable CompletableFuture<Void> termination;
+	/** Completed once the hub is closed and every session that was open terminated. */
+	private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
 	private Hub(HubConfig config) {
 		this.config = config;
@@ -459,28 +460,28 @@ public final class Hub implements AutoCloseable {
 			session.close(status);
 			terminated[i] = session.terminated();
 		}
-		CompletableFuture<Void> termination = CompletableFuture.allOf(terminated);
-		this.termination = termination;
-		termination.whenComplete((result, failure) -> this.threads.shutdown());
+		CompletableFuture.allOf(terminated).whenComplete((result, failure) -> {
+			this.threads.shutdown();
+			this.termination.complete(null);
+		});
 	}
 
 	/**
-	 * Wait, after {@link #close()}, until every session that was open has terminated: its
-	 * queued messages written and its close frame sent, or its connection ended otherwise
-	 * (a write that times out ends it).
-	 * @param timeout how long to wait at most
+	 * Wait until the hub is closed and every session that was open then has terminated:
+	 * its queued messages written and its close frame sent, or its connection ended
+	 * otherwise (a write that times out ends it). On an open hub this waits for
+	 * {@link #close()} as well.
+	 * @param timeout how long to wait at most; zero or less only checks
 	 * @return {@code true} if every session terminated, {@code false} if the timeout
 	 * passed first
 	 * @throws InterruptedException if the waiting thread is interrupted
-	 * @throws IllegalStateException if the hub is not closed
 	 */
 	public boolean awaitTermination(Duration timeout) throws InterruptedException {
-		CompletableFuture<Void> termination = this.termination;
-		if (termination == null) {
-			throw new IllegalStateException("Hub '" + this.config.name() + "' is not closed");
+		if (timeout.isNegative() || timeout.isZero()) {
+			return this.termination.isDone();
 		}
 		try {
-			termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			this.termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			return true;
 		}
 		catch (TimeoutException ex) {

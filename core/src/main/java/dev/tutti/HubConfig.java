@@ -41,6 +41,12 @@ public final class HubConfig {
 	/** Default name of the JSON property that selects a typed message handler. */
 	public static final String DEFAULT_MESSAGE_TYPE_PROPERTY = "type";
 
+	/**
+	 * Default time an integration gives a closed hub to send its sessions' close frames
+	 * (see {@link Hub#awaitTermination(Duration)}).
+	 */
+	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final HubConfig DEFAULTS = builder().build();
 
 	private final String name;
@@ -63,6 +69,8 @@ public final class HubConfig {
 
 	private final boolean decodingErrorReply;
 
+	private final Duration shutdownTimeout;
+
 	private HubConfig(Builder builder) {
 		this.name = builder.name;
 		this.writeTimeout = builder.writeTimeout;
@@ -75,6 +83,7 @@ public final class HubConfig {
 		this.concurrentMessageHandling = builder.concurrentMessageHandling;
 		this.messageTypeProperty = builder.messageTypeProperty;
 		this.decodingErrorReply = builder.decodingErrorReply;
+		this.shutdownTimeout = builder.shutdownTimeout;
 	}
 
 	/**
@@ -179,12 +188,22 @@ public final class HubConfig {
 		return this.decodingErrorReply;
 	}
 
+	/**
+	 * Return how long an integration that shuts the hub down, such as the Spring Boot
+	 * auto-configuration, waits after {@link Hub#close()} for every session's close frame
+	 * (see {@link Hub#awaitTermination(Duration)}). The hub itself does not wait.
+	 * @return the shutdown timeout
+	 */
+	public Duration shutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
 	@Override
 	public String toString() {
-		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s]"
+		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
 			.formatted(this.name, this.writeTimeout, this.pongTimeout, this.pingPeriod, this.maxMessageSize,
 					this.outboundBufferSize, this.overflowPolicy, this.concurrentMessageHandling,
-					this.messageTypeProperty, this.decodingErrorReply);
+					this.messageTypeProperty, this.decodingErrorReply, this.shutdownTimeout);
 	}
 
 	/**
@@ -211,6 +230,8 @@ public final class HubConfig {
 		private String messageTypeProperty = DEFAULT_MESSAGE_TYPE_PROPERTY;
 
 		private boolean decodingErrorReply;
+
+		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
 		private Builder() {
 		}
@@ -316,6 +337,17 @@ public final class HubConfig {
 		}
 
 		/**
+		 * Set how long an integration waits after closing the hub for every session's
+		 * close frame.
+		 * @param shutdownTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+			return this;
+		}
+
+		/**
 		 * Check the settings and build the configuration.
 		 * @return the configuration
 		 * @throws InvalidConfigException if a setting is out of range
@@ -338,6 +370,7 @@ public final class HubConfig {
 			if (this.messageTypeProperty.isBlank()) {
 				throw new InvalidConfigException("messageTypeProperty", this.messageTypeProperty, "must not be blank");
 			}
+			requirePositive("shutdownTimeout", this.shutdownTimeout);
 			return new HubConfig(this);
 		}
 

@@ -23,6 +23,8 @@ class HubConfigTests {
 		assertThat(config.outboundBufferSize()).isEqualTo(256);
 		assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_NEWEST);
 		assertThat(config.concurrentMessageHandling()).isFalse();
+		assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10))
+			.isEqualTo(HubConfig.DEFAULT_SHUTDOWN_TIMEOUT);
 	}
 
 	@Test
@@ -42,6 +44,7 @@ class HubConfigTests {
 			.outboundBufferSize(8)
 			.overflowPolicy(OverflowPolicy.CLOSE)
 			.concurrentMessageHandling(true)
+			.shutdownTimeout(Duration.ofSeconds(4))
 			.build();
 		assertThat(config.name()).isEqualTo("chat");
 		assertThat(config.writeTimeout()).isEqualTo(Duration.ofSeconds(1));
@@ -51,7 +54,9 @@ class HubConfigTests {
 		assertThat(config.outboundBufferSize()).isEqualTo(8);
 		assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
 		assertThat(config.concurrentMessageHandling()).isTrue();
-		assertThat(config.toString()).contains("name=chat", "outboundBufferSize=8", "overflowPolicy=CLOSE");
+		assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
+		assertThat(config.toString()).contains("name=chat", "outboundBufferSize=8", "overflowPolicy=CLOSE",
+				"shutdownTimeout=PT4S");
 	}
 
 	@Test
@@ -86,6 +91,9 @@ class HubConfigTests {
 		assertInvalid(HubConfig.builder().pongTimeout(Duration.ofSeconds(-5)), "pongTimeout", Duration.ofSeconds(-5));
 		assertInvalid(HubConfig.builder().pingPeriod(Duration.ZERO), "pingPeriod", Duration.ZERO);
 		assertInvalid(HubConfig.builder().pingPeriod(Duration.ofSeconds(-1)), "pingPeriod", Duration.ofSeconds(-1));
+		assertInvalid(HubConfig.builder().shutdownTimeout(Duration.ZERO), "shutdownTimeout", Duration.ZERO);
+		assertInvalid(HubConfig.builder().shutdownTimeout(Duration.ofSeconds(-1)), "shutdownTimeout",
+				Duration.ofSeconds(-1));
 	}
 
 	@Test
@@ -107,6 +115,8 @@ class HubConfigTests {
 		assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> HubConfig.builder().writeTimeout(null));
 		assertThatExceptionOfType(NullPointerException.class)
 			.isThrownBy(() -> HubConfig.builder().overflowPolicy(null));
+		assertThatExceptionOfType(NullPointerException.class)
+			.isThrownBy(() -> HubConfig.builder().shutdownTimeout(null));
 		assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> Hub.create(null));
 	}
 

@@ -108,6 +108,85 @@ class HubLifecycleTests {
 	}
 
 	@Test
+	void awaitTerminationWaitsForTheCloseFrameAfterTheQueuedMessages() throws Exception {
+		TestConnection connection = new TestConnection().hold();
+		connection.open(this.hub);
+		this.hub.broadcast("one");
+		this.hub.broadcast("two");
+		this.hub.close();
+		assertThat(this.hub.awaitTermination(Duration.ofMillis(100))).isFalse();
+		assertThat(connection.closes()).isEmpty();
+		connection.release();
+		assertThat(this.hub.awaitTermination(Duration.ofSeconds(5))).isTrue();
+		assertThat(connection.events()).containsExactly("text:one", "text:two", "close:1001");
+	}
+
+	@Test
+	void awaitTerminationWaitsForEverySession() throws Exception {
+		List<TestConnection> connections = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			TestConnection connection = new TestConnection().completeAsync();
+			connection.open(this.hub);
+			connections.add(connection);
+		}
+		this.hub.broadcast("bye");
+		this.hub.close();
+		assertThat(this.hub.awaitTermination(Duration.ofSeconds(5))).isTrue();
+		assertThat(connections)
+			.allSatisfy((connection) -> assertThat(connection.events()).containsExactly("text:bye", "close:1001"));
+	}
+
+	@Test
+	void awaitTerminationWaitsForASessionClosedEarlierThatIsStillFlushing() throws Exception {
+		TestConnection connection = new TestConnection().hold();
+		connection.open(this.hub);
+		this.hub.broadcast("one");
+		connection.session().close();
+		this.hub.close();
+		assertThat(this.hub.awaitTermination(Duration.ofMillis(100))).isFalse();
+		connection.release();
+		assertThat(this.hub.awaitTermination(Duration.ofSeconds(5))).isTrue();
+		assertThat(connection.events()).containsExactly("text:one", "close:1000");
+	}
+
+	@Test
+	void awaitTerminationCountsAConnectionThatEndedWithoutTheCloseFrame() throws Exception {
+		TestConnection connection = new TestConnection().hold();
+		connection.open(this.hub);
+		this.hub.broadcast("one");
+		this.hub.close();
+		connection.listener().onClosed(1006, "");
+		assertThat(this.hub.awaitTermination(Duration.ZERO)).isTrue();
+		assertThat(connection.closes()).isEmpty();
+	}
+
+	@Test
+	void awaitTerminationEndsWhenAStalledSessionTimesOut() throws Exception {
+		try (Hub hub = Hub.create(HubConfig.builder().writeTimeout(Duration.ofMillis(200)).build())) {
+			TestConnection stalled = new TestConnection().hold();
+			stalled.open(hub);
+			hub.broadcast("stuck");
+			hub.close();
+			assertThat(hub.awaitTermination(Duration.ofSeconds(5))).isTrue();
+			assertThat(stalled.closes()).containsExactly(CloseStatus.WRITE_TIMEOUT);
+		}
+	}
+
+	@Test
+	void awaitTerminationOfAClosedHubWithoutSessionsReturnsAtOnce() throws Exception {
+		this.hub.close();
+		assertThat(this.hub.awaitTermination(Duration.ZERO)).isTrue();
+		assertThat(this.hub.awaitTermination(Duration.ofSeconds(-1))).isTrue();
+	}
+
+	@Test
+	void awaitTerminationOfAnOpenHubTimesOut() throws Exception {
+		new TestConnection().open(this.hub);
+		assertThat(this.hub.awaitTermination(Duration.ofMillis(50))).isFalse();
+		assertThat(this.hub.awaitTermination(Duration.ofSeconds(-1))).isFalse();
+	}
+
+	@Test
 	void openOnClosedHubIsRefused() {
 		this.hub.close();
 		TestConnection connection = new TestConnection();

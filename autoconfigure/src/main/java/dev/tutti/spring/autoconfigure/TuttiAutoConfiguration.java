@@ -13,10 +13,6 @@ import dev.tutti.spring.json.JacksonJsonCodec;
 import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
 
-import org.apache.catalina.connector.Connector;
-import org.apache.commons.logging.LogFactory;
-import org.apache.tomcat.websocket.server.WsServerContainer;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,15 +22,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
@@ -46,8 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code tuttiHub} configured from {@link TuttiProperties} and customized by every
  * {@link TuttiHubCustomizer}, mapped at {@code tutti.path}, plus every other
  * {@link HubEndpoint} bean. The hub encodes and decodes JSON with the {@link Codec} bean,
- * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. On an
- * embedded Tomcat it also sizes the per-connection buffers ({@code tutti.tomcat.*}).
+ * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. When
+ * the application shuts down, a {@link TuttiHubLifecycle} closes every hub before the web
+ * server stops. The buffers of an embedded Tomcat are sized by
+ * {@link TuttiTomcatAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -72,72 +67,25 @@ public final class TuttiAutoConfiguration {
 
 	}
 
-	/**
-	 * Sizes the per-connection buffers of an embedded Tomcat.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ConfigurableTomcatWebServerFactory.class, WsServerContainer.class })
-	static class TomcatBufferConfiguration {
-
-		/** The system property Tomcat sizes its WebSocket frame buffers by. */
-		static final String FRAME_BUFFER_SIZE_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
-
-		/**
-		 * Size the connector's socket buffers and Tomcat's frame buffers. Tomcat reads
-		 * the frame buffer size from a system property once, when its WebSocket classes
-		 * are initialized as the server starts, which is after this customizer runs; a
-		 * system property set on the command line wins.
-		 */
-		@Bean
-		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tuttiTomcatBuffers(TuttiProperties properties) {
-			TuttiProperties.Tomcat tomcat = properties.getTomcat();
-			String socketBufferSize = Integer
-				.toString(bytes("tutti.tomcat.socket-buffer-size", tomcat.getSocketBufferSize()));
-			String frameBufferSize = Integer
-				.toString(bytes("tutti.tomcat.frame-buffer-size", tomcat.getFrameBufferSize()));
-			return (factory) -> {
-				if (System.getProperty(FRAME_BUFFER_SIZE_PROPERTY) == null) {
-					System.setProperty(FRAME_BUFFER_SIZE_PROPERTY, frameBufferSize);
-				}
-				factory.addConnectorCustomizers((connector) -> {
-					setSocketProperty(connector, "socket.appReadBufSize", socketBufferSize);
-					setSocketProperty(connector, "socket.appWriteBufSize", socketBufferSize);
-				});
-			};
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(ServletServerContainerFactoryBean.class)
-		ServerContainerBuffers tuttiServerContainerBuffers(TuttiProperties properties) {
-			return new ServerContainerBuffers(
-					bytes("tutti.tomcat.message-buffer-size", properties.getTomcat().getMessageBufferSize()));
-		}
-
-		/**
-		 * Return a buffer size in bytes.
-		 * @throws InvalidConfigurationPropertyValueException naming the property if the
-		 * size is not between 1 byte and 2 GiB
-		 */
-		private static int bytes(String property, DataSize size) {
-			long bytes = size.toBytes();
-			if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-				throw new InvalidConfigurationPropertyValueException(property, size,
-						"A buffer size must be between 1B and 2GB.");
-			}
-			return (int) bytes;
-		}
-
-		private static void setSocketProperty(Connector connector, String name, String value) {
-			if (!connector.setProperty(name, value)) {
-				LogFactory.getLog(TuttiAutoConfiguration.class)
-					.warn("Tomcat connector " + connector + " has no property '" + name + "'; not sized by Tutti");
-			}
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	static class HubConfiguration {
+
+		private static final String MAX_MESSAGE_SIZE = "tutti.max-message-size";
+
+		/**
+		 * The property that sets each {@link HubConfig.Builder} setting, by the name an
+		 * {@link InvalidConfigException} gives it. The hub's name has none: the
+		 * auto-configured hub has the core's default name.
+		 */
+		static final Map<String, String> SETTING_PROPERTIES = Map.ofEntries(
+				Map.entry("writeTimeout", "tutti.write-timeout"), Map.entry("pongTimeout", "tutti.pong-timeout"),
+				Map.entry("pingPeriod", "tutti.ping-period"), Map.entry("maxMessageSize", MAX_MESSAGE_SIZE),
+				Map.entry("outboundBufferSize", "tutti.outbound-buffer-size"),
+				Map.entry("overflowPolicy", "tutti.overflow-policy"),
+				Map.entry("concurrentMessageHandling", "tutti.concurrent-message-handling"),
+				Map.entry("messageTypeProperty", "tutti.json.type-property"),
+				Map.entry("decodingErrorReply", "tutti.json.error-reply"),
+				Map.entry("shutdownTimeout", "tutti.shutdown-timeout"));
 
 		@Bean(HUB_BEAN_NAME)
 		@ConditionalOnMissingBean(name = HUB_BEAN_NAME)
@@ -147,6 +95,16 @@ public final class TuttiAutoConfiguration {
 			codec.ifAvailable(hub::codec);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(hub));
 			return hub;
+		}
+
+		/**
+		 * Close every hub, not only the auto-configured one, before the web server shuts
+		 * down.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		TuttiHubLifecycle tuttiHubLifecycle(ObjectProvider<Hub> hubs, TuttiProperties properties) {
+			return new TuttiHubLifecycle(hubs, properties.getShutdownTimeout());
 		}
 
 		@Bean
@@ -185,19 +143,22 @@ public final class TuttiAutoConfiguration {
 		/**
 		 * Map the properties onto the core settings, reporting an invalid value against
 		 * the property that holds it.
+		 * @throws InvalidConfigurationPropertyValueException naming the property and its
+		 * value if the core rejects a setting or the maximum message size does not fit in
+		 * an {@code int}
 		 */
 		static HubConfig hubConfig(TuttiProperties properties) {
-			long maxMessageSize = properties.getMaxMessageSize().toBytes();
 			try {
 				HubConfig.Builder builder = HubConfig.builder()
 					.writeTimeout(properties.getWriteTimeout())
 					.pongTimeout(properties.getPongTimeout())
-					.maxMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageSize))
+					.maxMessageSize(maxMessageSize(properties.getMaxMessageSize()))
 					.outboundBufferSize(properties.getOutboundBufferSize())
 					.overflowPolicy(properties.getOverflowPolicy())
 					.concurrentMessageHandling(properties.isConcurrentMessageHandling())
 					.messageTypeProperty(properties.getJson().getTypeProperty())
-					.decodingErrorReply(properties.getJson().isErrorReply());
+					.decodingErrorReply(properties.getJson().isErrorReply())
+					.shutdownTimeout(properties.getShutdownTimeout());
 				Duration pingPeriod = properties.getPingPeriod();
 				if (pingPeriod != null) {
 					builder.pingPeriod(pingPeriod);
@@ -205,11 +166,27 @@ public final class TuttiAutoConfiguration {
 				return builder.build();
 			}
 			catch (InvalidConfigException ex) {
-				String name = ex.getSetting().equals("messageTypeProperty") ? "tutti.json.type-property"
-						: "tutti." + ex.getSetting().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-				Object value = name.equals("tutti.max-message-size") ? properties.getMaxMessageSize() : ex.getValue();
+				String name = SETTING_PROPERTIES.get(ex.getSetting());
+				if (name == null) {
+					throw ex;
+				}
+				Object value = name.equals(MAX_MESSAGE_SIZE) ? properties.getMaxMessageSize() : ex.getValue();
 				throw new InvalidConfigurationPropertyValueException(name, value, ex.getReason());
 			}
+		}
+
+		/**
+		 * Return the maximum message size in bytes, for the core to check.
+		 * @throws InvalidConfigurationPropertyValueException if the size is 2GB or more
+		 */
+		private static int maxMessageSize(DataSize size) {
+			long bytes = size.toBytes();
+			if (bytes > Integer.MAX_VALUE) {
+				throw new InvalidConfigurationPropertyValueException(MAX_MESSAGE_SIZE, size,
+						"The maximum message size must be less than 2GB.");
+			}
+			// A size below the int range is as invalid as 0 and gets the core's report
+			return (int) Math.max(bytes, Integer.MIN_VALUE);
 		}
 
 	}

@@ -75,6 +75,13 @@ public class TuttiProperties {
 	 */
 	private boolean concurrentMessageHandling;
 
+	/**
+	 * Time the application's hubs get together, when the application shuts down, to write
+	 * what their sessions have queued and send every session a close frame (1001, going
+	 * away) before the web server shuts down.
+	 */
+	private Duration shutdownTimeout = HubConfig.DEFAULT_SHUTDOWN_TIMEOUT;
+
 	private final Json json = new Json();
 
 	private final Tomcat tomcat = new Tomcat();
@@ -159,6 +166,14 @@ public class TuttiProperties {
 		this.concurrentMessageHandling = concurrentMessageHandling;
 	}
 
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
 	public Json getJson() {
 		return this.json;
 	}
@@ -222,9 +237,12 @@ public class TuttiProperties {
 		 * connection, and its default message buffer size for WebSocket clients too. An
 		 * outbound message larger than this takes one network write per buffer, so raise
 		 * it towards the typical message size when messages of several KB are common (it
-		 * costs about 3 KB of memory per connection for each KB). Set as the
+		 * costs about 3 KB of memory per connection for each KB). Tomcat offers no
+		 * per-server setting for these buffers: this is set as the
 		 * 'org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE' system property when the
-		 * server starts, unless that is set already; Tomcat reads it once per JVM.
+		 * server is created, unless that is set already (on the command line, or by an
+		 * application started earlier in the same JVM, whose size then applies), and
+		 * Tomcat reads it once per JVM.
 		 */
 		private DataSize frameBufferSize = DataSize.ofKilobytes(1);
 

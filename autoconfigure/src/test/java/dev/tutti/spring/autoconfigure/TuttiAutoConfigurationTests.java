@@ -1,9 +1,13 @@
 package dev.tutti.spring.autoconfigure;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,6 +18,7 @@ import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -121,6 +126,35 @@ class TuttiAutoConfigurationTests {
 	}
 
 	@Test
+	void closesEveryHubWhenTheContextStops() {
+		this.contextRunner.withUserConfiguration(ChatEndpointConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TuttiHubLifecycle.class);
+			assertThat(context.getBean(TuttiHubLifecycle.class).isRunning()).isTrue();
+			context.getSourceApplicationContext().stop();
+			assertThat(hub(context).isClosed()).isTrue();
+			assertThat(context.getBean("chatHub", Hub.class).isClosed()).isTrue();
+		});
+	}
+
+	@Test
+	void leavesTheHubsOpenWhenTheContextPauses() {
+		this.contextRunner.run((context) -> {
+			context.getSourceApplicationContext().pause();
+			assertThat(hub(context).isClosed()).isFalse();
+			assertThat(context.getBean(TuttiHubLifecycle.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void backsOffFromAUserHubLifecycle() {
+		this.contextRunner.withUserConfiguration(UserHubLifecycleConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TuttiHubLifecycle.class).hasBean("userHubLifecycle");
+			context.getSourceApplicationContext().stop();
+			assertThat(hub(context).isClosed()).isFalse();
+		});
+	}
+
+	@Test
 	void backsOffWithoutSpringWebSocket() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(WebSocketHandler.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(Hub.class).doesNotHaveBean(HubEndpoint.class));
@@ -163,7 +197,7 @@ class TuttiAutoConfigurationTests {
 					"tutti.allowed-origin-patterns=https://*.c.example", "tutti.write-timeout=3s",
 					"tutti.pong-timeout=20s", "tutti.ping-period=5s", "tutti.max-message-size=1MB",
 					"tutti.outbound-buffer-size=32", "tutti.overflow-policy=drop-oldest",
-					"tutti.concurrent-message-handling=true")
+					"tutti.concurrent-message-handling=true", "tutti.shutdown-timeout=30s")
 			.run((context) -> {
 				HubConfig config = hub(context).config();
 				assertThat(config.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -173,6 +207,10 @@ class TuttiAutoConfigurationTests {
 				assertThat(config.outboundBufferSize()).isEqualTo(32);
 				assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 				assertThat(config.concurrentMessageHandling()).isTrue();
+				assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties(context).getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(context.getBean(TuttiHubLifecycle.class)).extracting("shutdownTimeout")
+					.isEqualTo(Duration.ofSeconds(30));
 				assertThat(mappedHubs(context)).containsOnlyKeys("/live");
 				OriginHandshakeInterceptor origins = originInterceptor(context, "/live");
 				assertThat(origins.getAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
@@ -273,6 +311,14 @@ class TuttiAutoConfigurationTests {
 	}
 
 	@Test
+	void shutdownTimeoutDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getShutdownTimeout()).isEqualTo(HubConfig.defaults().shutdownTimeout());
+			assertThat(hub(context).config().shutdownTimeout()).isEqualTo(HubConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+		});
+	}
+
+	@Test
 	void hubNameIsTheCoreDefault() {
 		this.contextRunner
 			.run((context) -> assertThat(hub(context).config().name()).isEqualTo(HubConfig.defaults().name()));
@@ -312,6 +358,66 @@ class TuttiAutoConfigurationTests {
 	void failsWhenTheMaxMessageSizeIsNotPositive() {
 		this.contextRunner.withPropertyValues("tutti.max-message-size=0B")
 			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofBytes(0)));
+	}
+
+	@Test
+	void failsWhenTheShutdownTimeoutIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.shutdown-timeout=0s")
+			.run((context) -> assertInvalidProperty(context, "tutti.shutdown-timeout", Duration.ZERO));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeIs2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=2GB")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofGigabytes(2)));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeExceeds2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=3GB")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofGigabytes(3)));
+	}
+
+	@Test
+	void failsWhenTheMaxMessageSizeIsBelowMinus2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=-3GB")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-message-size", DataSize.ofGigabytes(-3)));
+	}
+
+	@Test
+	void acceptsAMaxMessageSizeJustBelow2GB() {
+		this.contextRunner.withPropertyValues("tutti.max-message-size=2147483647B")
+			.run((context) -> assertThat(hub(context).config().maxMessageSize()).isEqualTo(Integer.MAX_VALUE));
+	}
+
+	@Test
+	void failsWhenTheJsonTypePropertyIsBlank() {
+		this.contextRunner.withPropertyValues("tutti.json.type-property=")
+			.run((context) -> assertInvalidProperty(context, "tutti.json.type-property", ""));
+	}
+
+	@Test
+	void mapsEveryCoreSettingButTheNameToItsProperty() {
+		Set<String> settings = new TreeSet<>();
+		for (Method method : HubConfig.Builder.class.getDeclaredMethods()) {
+			if (Modifier.isPublic(method.getModifiers()) && method.getReturnType() == HubConfig.Builder.class) {
+				settings.add(method.getName());
+			}
+		}
+		settings.remove("name");
+		assertThat(TuttiAutoConfiguration.HubConfiguration.SETTING_PROPERTIES).containsOnlyKeys(settings)
+			.containsEntry("writeTimeout", "tutti.write-timeout")
+			.containsEntry("pongTimeout", "tutti.pong-timeout")
+			.containsEntry("pingPeriod", "tutti.ping-period")
+			.containsEntry("maxMessageSize", "tutti.max-message-size")
+			.containsEntry("outboundBufferSize", "tutti.outbound-buffer-size")
+			.containsEntry("overflowPolicy", "tutti.overflow-policy")
+			.containsEntry("concurrentMessageHandling", "tutti.concurrent-message-handling")
+			.containsEntry("messageTypeProperty", "tutti.json.type-property")
+			.containsEntry("decodingErrorReply", "tutti.json.error-reply")
+			.containsEntry("shutdownTimeout", "tutti.shutdown-timeout");
+		assertThat(TuttiPropertiesMetadataTests.bindable("tutti.", TuttiProperties.class))
+			.containsAll(TuttiAutoConfiguration.HubConfiguration.SETTING_PROPERTIES.values());
 	}
 
 	static void assertInvalidProperty(AssertableWebApplicationContext context, String name, Object value) {
@@ -388,6 +494,17 @@ class TuttiAutoConfigurationTests {
 		@Bean
 		Hub tuttiHub() {
 			return Hub.create(HubConfig.builder().name("user").build());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHubLifecycleConfiguration {
+
+		@Bean
+		TuttiHubLifecycle userHubLifecycle() {
+			return new TuttiHubLifecycle(new StaticListableBeanFactory().getBeanProvider(Hub.class),
+					Duration.ofSeconds(1));
 		}
 
 	}

@@ -69,10 +69,23 @@ class TuttiJsonAutoConfigurationTests {
 	}
 
 	@Test
-	void jsonDefaultsEqualTheCoreDefaults() {
-		TuttiProperties.Json json = new TuttiProperties().getJson();
-		assertThat(json.getTypeProperty()).isEqualTo(HubConfig.defaults().messageTypeProperty());
-		assertThat(json.isErrorReply()).isEqualTo(HubConfig.defaults().decodingErrorReply());
+	void typePropertyDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(TuttiProperties.class).getJson().getTypeProperty())
+				.isEqualTo(HubConfig.defaults().messageTypeProperty());
+			assertThat(context.getBean(TuttiAutoConfiguration.HUB_BEAN_NAME, Hub.class).config().messageTypeProperty())
+				.isEqualTo(HubConfig.DEFAULT_MESSAGE_TYPE_PROPERTY);
+		});
+	}
+
+	@Test
+	void errorReplyDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(TuttiProperties.class).getJson().isErrorReply())
+				.isEqualTo(HubConfig.defaults().decodingErrorReply());
+			assertThat(context.getBean(TuttiAutoConfiguration.HUB_BEAN_NAME, Hub.class).config().decodingErrorReply())
+				.isFalse();
+		});
 	}
 
 	@Test

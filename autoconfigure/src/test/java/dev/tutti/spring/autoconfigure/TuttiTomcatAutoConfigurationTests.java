@@ -1,22 +1,29 @@
 package dev.tutti.spring.autoconfigure;
 
+import dev.tutti.Hub;
 import dev.tutti.spring.websocket.FrameBufferSizeProperty;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
+import org.apache.tomcat.websocket.server.WsServerContainer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.context.ConfigurableWebApplicationContext;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,12 +33,13 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
- * Tests for the embedded Tomcat buffer sizes of {@link TuttiAutoConfiguration}. Each test
- * starts without the frame buffer system property and puts back what was there before.
+ * Tests for {@link TuttiTomcatAutoConfiguration}. Each test starts without the frame
+ * buffer system property and puts back what was there before.
  */
-class TuttiTomcatBuffersAutoConfigurationTests {
+@ExtendWith(OutputCaptureExtension.class)
+class TuttiTomcatAutoConfigurationTests {
 
-	private static final String FRAME_BUFFER_SIZE_PROPERTY = TuttiAutoConfiguration.TomcatBufferConfiguration.FRAME_BUFFER_SIZE_PROPERTY;
+	private static final String FRAME_BUFFER_SIZE_PROPERTY = TomcatFrameBufferSize.PROPERTY;
 
 	@RegisterExtension
 	final FrameBufferSizeProperty frameBufferSize = new FrameBufferSizeProperty();
@@ -39,9 +47,15 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 	private final ServerContainer serverContainer = mock(ServerContainer.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class))
-		.withInitializer((context) -> ((ConfigurableWebApplicationContext) context).getServletContext()
+		.withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class, TuttiTomcatAutoConfiguration.class))
+		.withInitializer((context) -> context.getServletContext()
 			.setAttribute(ServerContainer.class.getName(), this.serverContainer));
+
+	@Test
+	void isRegisteredAsAnAutoConfigurationAfterTheHubs() {
+		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
+			.containsSubsequence(TuttiAutoConfiguration.class.getName(), TuttiTomcatAutoConfiguration.class.getName());
+	}
 
 	@Test
 	void sizesTheFrameBuffersTo1KiB() {
@@ -60,12 +74,41 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 	}
 
 	@Test
-	void leavesAFrameBufferSizeSetOnTheCommandLine() {
+	void setsTheFrameBufferSizeFromOneBeanOnlyWhenTheServerIsCreated() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(TomcatFrameBufferSize.class);
+			assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isNull();
+		});
+	}
+
+	@Test
+	void leavesAFrameBufferSizeSetOnTheCommandLine(CapturedOutput output) {
 		System.setProperty(FRAME_BUFFER_SIZE_PROPERTY, "4096");
 		this.contextRunner.withPropertyValues("tutti.tomcat.frame-buffer-size=2KB").run((context) -> {
 			customizedConnector(context);
 			assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isEqualTo("4096");
 		});
+		assertThat(output).contains("Tomcat's WebSocket frame buffers are 4096 bytes")
+			.contains("tutti.tomcat.frame-buffer-size (2048 bytes) does not apply");
+	}
+
+	@Test
+	void aSecondApplicationInTheJvmKeepsTheFrameBufferSizeOfTheFirst(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("tutti.tomcat.frame-buffer-size=2KB")
+			.run(TuttiTomcatAutoConfigurationTests::customizedConnector);
+		this.contextRunner.withPropertyValues("tutti.tomcat.frame-buffer-size=4KB").run((context) -> {
+			customizedConnector(context);
+			assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isEqualTo("2048");
+		});
+		assertThat(output).contains("tutti.tomcat.frame-buffer-size (4096 bytes) does not apply");
+	}
+
+	@Test
+	void aSecondApplicationWithTheSameFrameBufferSizeLogsNothing(CapturedOutput output) {
+		this.contextRunner.run(TuttiTomcatAutoConfigurationTests::customizedConnector);
+		this.contextRunner.run(TuttiTomcatAutoConfigurationTests::customizedConnector);
+		assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isEqualTo("1024");
+		assertThat(output).doesNotContain("does not apply");
 	}
 
 	@Test
@@ -74,6 +117,13 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
 					"tutti.tomcat.frame-buffer-size", DataSize.ofKilobytes(-1)));
 		assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isNull();
+	}
+
+	@Test
+	void failsWhenTheFrameBufferSizeIs2GiB() {
+		this.contextRunner.withPropertyValues("tutti.tomcat.frame-buffer-size=2GB")
+			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
+					"tutti.tomcat.frame-buffer-size", DataSize.ofGigabytes(2)));
 	}
 
 	@Test
@@ -95,6 +145,13 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 	}
 
 	@Test
+	void failsWhenTheSocketBufferSizeIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.tomcat.socket-buffer-size=0B")
+			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
+					"tutti.tomcat.socket-buffer-size", DataSize.ofBytes(0)));
+	}
+
+	@Test
 	void sizesTheMessageBuffersOfTheServerContainerTo1KiB() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(ServerContainerBuffers.class);
@@ -112,6 +169,13 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 	}
 
 	@Test
+	void failsWhenTheMessageBufferSizeExceeds2GiB() {
+		this.contextRunner.withPropertyValues("tutti.tomcat.message-buffer-size=3GB")
+			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
+					"tutti.tomcat.message-buffer-size", DataSize.ofGigabytes(3)));
+	}
+
+	@Test
 	void leavesTheMessageBuffersToAUserServletServerContainerFactoryBean() {
 		this.contextRunner.withUserConfiguration(UserServerContainerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(ServerContainerBuffers.class);
@@ -122,39 +186,64 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 
 	@Test
 	void needsNoServerContainerInAMockServletEnvironment() {
-		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class))
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(TuttiAutoConfiguration.class, TuttiTomcatAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ServerContainerBuffers.class));
+	}
+
+	@Test
+	void sizesTheBuffersForAUserHubWithoutTheHubAutoConfiguration() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(TuttiTomcatAutoConfiguration.class))
+			.withUserConfiguration(UserHubConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(TomcatFrameBufferSize.class)
+				.hasBean("tuttiTomcatSocketBuffers")
+				.hasSingleBean(ServerContainerBuffers.class));
+	}
+
+	@Test
+	void backsOffWithoutAHub() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(TuttiTomcatAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(TomcatFrameBufferSize.class)
+				.doesNotHaveBean("tuttiTomcatSocketBuffers")
+				.doesNotHaveBean(ServerContainerBuffers.class));
 	}
 
 	@Test
 	void backsOffWithoutTomcat() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ConfigurableTomcatWebServerFactory.class))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean("tuttiTomcatBuffers")
+				.hasSingleBean(Hub.class)
+				.doesNotHaveBean(TomcatFrameBufferSize.class)
+				.doesNotHaveBean("tuttiTomcatSocketBuffers")
 				.doesNotHaveBean(ServerContainerBuffers.class));
 		assertThat(System.getProperty(FRAME_BUFFER_SIZE_PROPERTY)).isNull();
 	}
 
 	@Test
-	void failsWhenTheSocketBufferSizeIsNotPositive() {
-		this.contextRunner.withPropertyValues("tutti.tomcat.socket-buffer-size=0B")
-			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
-					"tutti.tomcat.socket-buffer-size", DataSize.ofBytes(0)));
+	void backsOffWithoutTomcatWebSocket() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(WsServerContainer.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TomcatFrameBufferSize.class));
 	}
 
 	@Test
-	void failsWhenTheMessageBufferSizeExceeds2GiB() {
-		this.contextRunner.withPropertyValues("tutti.tomcat.message-buffer-size=3GB")
-			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
-					"tutti.tomcat.message-buffer-size", DataSize.ofGigabytes(3)));
+	void backsOffInAReactiveWebApplication() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(TuttiTomcatAutoConfiguration.class))
+			.withUserConfiguration(UserHubConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TomcatFrameBufferSize.class));
 	}
 
+	/**
+	 * Apply every web server factory customizer of the context to a new factory, as
+	 * creating the server does, and every connector customizer to a new connector.
+	 */
 	@SuppressWarnings("unchecked")
 	private static Connector customizedConnector(AssertableWebApplicationContext context) {
-		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> customizer = context
-			.getBean("tuttiTomcatBuffers", WebServerFactoryCustomizer.class);
 		TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
-		customizer.customize(factory);
+		context.getBeansOfType(WebServerFactoryCustomizer.class)
+			.values()
+			.forEach((customizer) -> customizer.customize(factory));
 		Connector connector = new Connector();
 		factory.getConnectorCustomizers().forEach((connectorCustomizer) -> connectorCustomizer.customize(connector));
 		return connector;
@@ -168,6 +257,16 @@ class TuttiTomcatBuffersAutoConfigurationTests {
 			ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
 			container.setMaxTextMessageBufferSize(64 * 1024);
 			return container;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHubConfiguration {
+
+		@Bean
+		Hub userHub() {
+			return Hub.create();
 		}
 
 	}
