@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class NoopConnection implements Connection {
 
-	private static final URI URI = java.net.URI.create("/ws");
+	private static final URI ENDPOINT = URI.create("/ws");
 
 	@Override
 	public void sendText(String text, SendCallback callback) {
@@ -51,7 +51,7 @@ public final class NoopConnection implements Connection {
 	 * @return the listener of the new session, which is also the session
 	 */
 	static ConnectionListener connect(Hub hub) {
-		HandshakeRequest request = new HandshakeRequest(URI, Map.of(), null, null);
+		HandshakeRequest request = new HandshakeRequest(ENDPOINT, Map.of(), null, null);
 		return hub.handshake(request).open(new NoopConnection());
 	}
 

@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tutti.Hub;
 import dev.tutti.Session;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -59,7 +60,7 @@ public class SessionBenchmark {
 	 * @return the value
 	 */
 	@Benchmark
-	public Object getAttribute() {
+	public @Nullable Object getAttribute() {
 		return this.session.get("user");
 	}
 
@@ -68,7 +69,7 @@ public class SessionBenchmark {
 	 * @return the value
 	 */
 	@Benchmark
-	public String getTypedAttribute() {
+	public @Nullable String getTypedAttribute() {
 		return this.session.get("user", String.class);
 	}
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 import org.jspecify.annotations.Nullable;
@@ -289,6 +290,7 @@ final class ClientPool implements AutoCloseable {
 		closeChannel(client);
 	}
 
+	@SuppressWarnings("ByteBufferBackingArray") // Client.in is from ByteBuffer.allocate()
 	private void handshake(Client client) {
 		ByteBuffer in = client.in;
 		int end = indexOf(in.array(), 0, in.position(), utf8("\r\n\r\n"));
@@ -296,8 +298,8 @@ final class ClientPool implements AutoCloseable {
 			return;
 		}
 		String response = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
-		boolean accepted = response.startsWith("HTTP/1.1 101")
-				&& response.toLowerCase().contains("sec-websocket-accept: " + client.expectedAccept.toLowerCase());
+		boolean accepted = response.startsWith("HTTP/1.1 101") && response.toLowerCase(Locale.ROOT)
+			.contains("sec-websocket-accept: " + client.expectedAccept.toLowerCase(Locale.ROOT));
 		this.pending--;
 		if (!accepted) {
 			this.failedConnects++;
@@ -426,6 +428,7 @@ final class ClientPool implements AutoCloseable {
 		}
 	}
 
+	@SuppressWarnings("ByteBufferBackingArray") // Client.in is from ByteBuffer.allocate()
 	private void frames(Client client) throws IOException {
 		ByteBuffer in = client.in;
 		in.flip();

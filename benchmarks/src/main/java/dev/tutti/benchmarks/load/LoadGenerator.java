@@ -88,7 +88,7 @@ public final class LoadGenerator {
 		int warmup = Integer.parseInt(option("warmup-broadcasts", "300"));
 		int connectConcurrency = Integer.parseInt(option("connect-concurrency", "100"));
 		Duration timeout = Duration.ofSeconds(Long.parseLong(option("timeout", "10")));
-		Duration connectTimeout = Duration.ofSeconds(120);
+		Duration connectTimeout = Duration.ofMinutes(2);
 		try (ClientPool pool = new ClientPool(this.address, option("path", "/ws"))) {
 			pool.padBroadcasts(Integer.parseInt(option("payload-padding", "0")));
 			for (int i = 0; i < steps.length; i++) {
@@ -124,7 +124,7 @@ public final class LoadGenerator {
 		int clients = Integer.parseInt(option("clients", "2000"));
 		int connectConcurrency = Integer.parseInt(option("connect-concurrency", "100"));
 		Duration idle = Duration.ofSeconds(Long.parseLong(option("idle-seconds", "3")));
-		Duration connectTimeout = Duration.ofSeconds(120);
+		Duration connectTimeout = Duration.ofMinutes(2);
 		try (ClientPool pool = new ClientPool(this.address, option("path", "/ws"))) {
 			// The same number of connections once first, so that the measured round finds
 			// the code compiled and the container's thread pool grown.

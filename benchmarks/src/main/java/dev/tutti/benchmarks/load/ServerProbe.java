@@ -40,7 +40,7 @@ final class ServerProbe {
 	 */
 	CpuSample cpu() throws IOException {
 		String line = Files.readString(Path.of("/proc", Long.toString(this.pid), "stat"));
-		String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+		String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ", -1);
 		long switches = 0;
 		try (DirectoryStream<Path> tasks = Files
 			.newDirectoryStream(Path.of("/proc", Long.toString(this.pid), "task"))) {
@@ -132,7 +132,7 @@ final class ServerProbe {
 
 	private static long cpuTicks(Path stat) throws IOException {
 		String line = Files.readString(stat);
-		String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+		String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ", -1);
 		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
