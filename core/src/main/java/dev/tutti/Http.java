@@ -23,7 +23,7 @@ final class Http {
 			return Map.of();
 		}
 		Map<String, List<String>> parameters = new LinkedHashMap<>();
-		for (String pair : query.split("&")) {
+		for (String pair : query.split("&", -1)) {
 			if (pair.isEmpty()) {
 				continue;
 			}

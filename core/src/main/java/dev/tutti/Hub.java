@@ -449,6 +449,8 @@ public final class Hub implements AutoCloseable {
 	 * @param status the close status sent to every session
 	 * @see #awaitTermination(Duration)
 	 */
+	// The termination future completes the hub's own; nothing else waits on it
+	@SuppressWarnings("FutureReturnValueIgnored")
 	public void close(CloseStatus status) {
 		List<DefaultSession> open = this.registry.close();
 		if (open == null) {
@@ -525,7 +527,7 @@ public final class Hub implements AutoCloseable {
 			this.registry.register(session);
 		}
 		catch (HubClosedException ex) {
-			return new Refused(HandshakeResult.reject(503, ex.getMessage()));
+			return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"));
 		}
 		return session;
 	}

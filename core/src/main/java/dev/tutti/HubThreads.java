@@ -69,6 +69,8 @@ final class HubThreads {
 	 * @param tick the heartbeat's tick
 	 * @param tickNanos the interval between ticks
 	 */
+	// Both tasks run until shutdown() and catch their own failures; nothing waits on them
+	@SuppressWarnings("FutureReturnValueIgnored")
 	synchronized void startHeartbeat(Runnable tick, long tickNanos) {
 		if (this.scheduler != null || this.shutdown) {
 			return;

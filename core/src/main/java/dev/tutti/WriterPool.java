@@ -1,5 +1,6 @@
 package dev.tutti;
 
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,12 +45,13 @@ final class WriterPool extends ThreadPoolExecutor {
 	 */
 	void rebalance() {
 		int blocked = 0;
-		for (WriterThread thread : this.threads) {
+		for (Iterator<WriterThread> iterator = this.threads.iterator(); iterator.hasNext();) {
+			WriterThread thread = iterator.next();
 			if (thread.isAlive()) {
 				blocked += thread.stillBusy() ? 1 : 0;
 			}
 			else {
-				this.threads.remove(thread);
+				iterator.remove();
 			}
 		}
 		int size = this.baseThreads + Math.min(blocked, MAX_EXTRA_THREADS);
@@ -86,6 +88,8 @@ final class WriterPool extends ThreadPoolExecutor {
 			setDaemon(true);
 		}
 
+		// Only this thread writes drains; other threads only read it.
+		@SuppressWarnings("NonAtomicVolatileUpdate")
 		void started() {
 			this.drains++;
 			this.busy = true;
