@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +41,6 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private static final int DISCONNECTED = 2;
 
-	private static final int PENDING = 0;
-
-	private static final int OPENED = 1;
-
-	private static final int ABANDONED = 2;
-
 	private final SessionRegistry registry;
 
 	private final Handlers handlers;
@@ -66,25 +59,13 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final MessageAssembler assembler;
 
-	/** When an upgrade that has not opened yet is given up. */
-	private final long upgradeDeadline;
+	private final SessionRooms rooms;
+
+	private final SessionConnection connection;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final AtomicInteger lifecycle = new AtomicInteger(CONNECTING);
-
-	private final AtomicInteger upgrade = new AtomicInteger(PENDING);
-
-	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-
-	/** Guarded by this session's monitor. */
-	private @Nullable Connection connection;
-
-	/** The close status of a session closed before its connection opened; guarded. */
-	private @Nullable CloseStatus closeWhenOpened;
-
-	/** The rooms this session is in, created on the first join; guarded. */
-	private @Nullable Set<String> rooms;
 
 	private volatile CloseStatus disconnectStatus = CloseStatus.NORMAL;
 
@@ -104,7 +85,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.attributes = new ConcurrentHashMap<>(request.attributes());
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.assembler = new MessageAssembler(config.maxMessageSize());
-		this.upgradeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
+		this.rooms = new SessionRooms(this, registry.rooms());
+		this.connection = new SessionConnection(this, registry, threads.worker(), config.writeTimeout().toNanos());
 	}
 
 	@Override
@@ -165,21 +147,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public boolean join(String room) {
-		synchronized (this) {
-			// Checked under the lock that disconnect takes after closing: no join after
-			// it
-			if (isClosed()) {
-				throw new SessionClosedException(this.id);
-			}
-			Set<String> rooms = this.rooms;
-			if (rooms == null) {
-				rooms = new HashSet<>(4);
-				this.rooms = rooms;
-			}
-			if (!rooms.add(room)) {
-				return false;
-			}
-			this.registry.rooms().join(room, this);
+		if (!this.rooms.join(room)) {
+			return false;
 		}
 		this.handlers.joined(this, room);
 		return true;
@@ -187,19 +156,16 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public boolean leave(String room) {
-		synchronized (this) {
-			if (this.rooms == null || !this.rooms.remove(room)) {
-				return false;
-			}
-			this.registry.rooms().leave(room, this);
+		if (!this.rooms.leave(room)) {
+			return false;
 		}
 		this.handlers.left(this, room);
 		return true;
 	}
 
 	@Override
-	public synchronized Set<String> rooms() {
-		return (this.rooms != null) ? Set.copyOf(this.rooms) : Set.of();
+	public Set<String> rooms() {
+		return this.rooms.snapshot();
 	}
 
 	// Closing
@@ -258,8 +224,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	}
 
 	@Override
-	public synchronized @Nullable InetSocketAddress localAddress() {
-		return (this.connection != null) ? this.connection.localAddress() : null;
+	public @Nullable InetSocketAddress localAddress() {
+		return this.connection.localAddress();
 	}
 
 	@Override
@@ -296,19 +262,10 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public ConnectionListener open(Connection connection) {
-		if (!this.upgrade.compareAndSet(PENDING, OPENED)) {
-			throw new IllegalStateException("The upgrade of " + this + " was already opened or abandoned");
-		}
 		long now = System.nanoTime();
 		this.lastSeen = now;
 		this.lastPing = now;
-		CloseStatus closeNow;
-		synchronized (this) {
-			this.connection = connection;
-			closeNow = this.closeWhenOpened;
-		}
-		if (closeNow != null) {
-			closeTransport(closeNow);
+		if (!this.connection.open(connection)) {
 			return this;
 		}
 		this.writer.attach(connection.isBatching() ? new BatchingDrain(this, connection, this.handlers, this.threads)
@@ -327,9 +284,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public void abandon() {
-		if (this.upgrade.compareAndSet(PENDING, ABANDONED)) {
+		if (this.connection.abandon()) {
 			abort(CloseStatus.NO_CLOSE_FRAME);
-			this.terminated.complete(null);
 		}
 	}
 
@@ -394,7 +350,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		boolean first = this.closed.compareAndSet(false, true);
 		// Whatever a flush still holds can no longer be sent
 		this.writer.release(() -> new SessionClosedException(this.id));
-		this.terminated.complete(null);
+		this.connection.closed();
 		if (!first) {
 			return;
 		}
@@ -422,82 +378,36 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	 * or the upgrade was given up.
 	 */
 	CompletableFuture<Void> terminated() {
-		return this.terminated;
+		return this.connection.terminated();
 	}
 
-	void heartbeat(long now, long pingPeriodNanos, long pongTimeoutNanos) {
-		if (isClosed()) {
-			return;
-		}
-		if (!isConnected()) {
-			if (now - this.upgradeDeadline > 0) {
-				this.threads.worker().execute(this::abandon);
-			}
-		}
-		else if (this.writer.writeTimedOut(now)) {
-			this.threads.worker().execute(() -> abort(CloseStatus.WRITE_TIMEOUT));
-		}
-		else if (now - this.lastSeen > pongTimeoutNanos) {
-			this.threads.worker().execute(() -> abort(CloseStatus.PONG_TIMEOUT));
-		}
-		else if (now - this.lastPing >= pingPeriodNanos) {
-			this.lastPing = now;
-			this.writer.requestPing();
-		}
+	SessionConnection connection() {
+		return this.connection;
 	}
 
 	/**
-	 * Check a closed session that flushes its queue before the close frame: once a write
-	 * times out, or its connection never opened, give up on the rest of the queue.
-	 * @return whether the flush is over
+	 * Return the {@link System#nanoTime()} when the last frame arrived.
 	 */
-	boolean flushDone(long now) {
-		if (!isConnected()) {
-			if (this.upgrade.get() != PENDING || now - this.upgradeDeadline > 0) {
-				abandon();
-				return true;
-			}
+	long lastSeen() {
+		return this.lastSeen;
+	}
+
+	/**
+	 * Whether the ping period has passed since the last ping; if so, the caller pings.
+	 */
+	boolean pingDue(long now, long pingPeriodNanos) {
+		if (now - this.lastPing < pingPeriodNanos) {
 			return false;
 		}
-		if (this.writer.isReleased()) {
-			return true;
-		}
-		if (this.writer.writeTimedOut(now)) {
-			abort(CloseStatus.WRITE_TIMEOUT);
-			return true;
-		}
-		return false;
+		this.lastPing = now;
+		return true;
 	}
 
 	/**
-	 * Send the close frame and close the connection, on a worker thread since the
-	 * transport may block; for a connection that has not opened yet, as soon as it opens.
+	 * Send the close frame and close the connection (see {@link SessionConnection}).
 	 */
 	void closeTransport(CloseStatus status) {
-		Connection connection;
-		synchronized (this) {
-			connection = this.connection;
-			if (connection == null) {
-				this.closeWhenOpened = status;
-			}
-		}
-		if (connection == null) {
-			// Until it opens, or the heartbeat gives up on it
-			this.registry.flushing().add(this);
-			return;
-		}
-		this.threads.worker().execute(() -> {
-			try {
-				connection.close(status.code(), status.reason());
-			}
-			catch (RuntimeException ex) {
-				System.getLogger(DefaultSession.class.getName())
-					.log(System.Logger.Level.DEBUG, () -> "Closing " + this + " failed: " + ex);
-			}
-			finally {
-				this.terminated.complete(null);
-			}
-		});
+		this.connection.close(status);
 	}
 
 	/**
@@ -538,10 +448,6 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		}
 	}
 
-	private synchronized boolean isConnected() {
-		return this.connection != null;
-	}
-
 	private void dispatch(Handlers.Callback handler) {
 		if (this.config.concurrentMessageHandling()) {
 			this.threads.worker().execute(() -> this.handlers.invoke(this, handler));
@@ -572,13 +478,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private void disconnect(CloseStatus status) {
 		this.registry.unregister(this);
-		List<String> left;
-		synchronized (this) {
-			left = (this.rooms != null) ? List.copyOf(this.rooms) : List.of();
-			left.forEach((room) -> this.registry.rooms().leave(room, this));
-			this.rooms = null;
-		}
-		left.forEach((room) -> this.handlers.left(this, room));
+		this.rooms.leaveAll().forEach((room) -> this.handlers.left(this, room));
 		this.disconnectStatus = status;
 		if (this.lifecycle.getAndSet(DISCONNECTED) == OPEN) {
 			this.handlers.disconnected(this, status);

@@ -70,7 +70,7 @@ final class Heartbeat {
 		this.now = now;
 		for (DefaultSession session : this.registry.sessions()) {
 			try {
-				session.heartbeat(now, this.pingPeriodNanos, this.pongTimeoutNanos);
+				check(session, now);
 			}
 			catch (RuntimeException ex) {
 				logger.log(Level.WARNING, "Heartbeat of " + session + " failed", ex);
@@ -78,7 +78,7 @@ final class Heartbeat {
 		}
 		for (DefaultSession session : this.registry.flushing()) {
 			try {
-				if (session.flushDone(now)) {
+				if (flushDone(session, now)) {
 					this.registry.flushing().remove(session);
 				}
 			}
@@ -86,6 +86,53 @@ final class Heartbeat {
 				logger.log(Level.WARNING, "Heartbeat of closed " + session + " failed", ex);
 			}
 		}
+	}
+
+	/**
+	 * Drop an open session whose upgrade never completed, close one whose write or pong
+	 * timed out (on a worker thread, since its handlers run), or ping it when due.
+	 */
+	private void check(DefaultSession session, long now) {
+		if (session.isClosed()) {
+			return;
+		}
+		if (!session.connection().isOpen()) {
+			if (session.connection().upgradeOver(now)) {
+				this.threads.worker().execute(session::abandon);
+			}
+		}
+		else if (session.writer().writeTimedOut(now)) {
+			this.threads.worker().execute(() -> session.abort(CloseStatus.WRITE_TIMEOUT));
+		}
+		else if (now - session.lastSeen() > this.pongTimeoutNanos) {
+			this.threads.worker().execute(() -> session.abort(CloseStatus.PONG_TIMEOUT));
+		}
+		else if (session.pingDue(now, this.pingPeriodNanos)) {
+			session.writer().requestPing();
+		}
+	}
+
+	/**
+	 * Check a closed session that flushes its queue before the close frame: once a write
+	 * times out, or its connection never opened, give up on the rest of the queue.
+	 * @return whether the flush is over
+	 */
+	private boolean flushDone(DefaultSession session, long now) {
+		if (!session.connection().isOpen()) {
+			if (session.connection().upgradeOver(now)) {
+				session.abandon();
+				return true;
+			}
+			return false;
+		}
+		if (session.writer().isReleased()) {
+			return true;
+		}
+		if (session.writer().writeTimedOut(now)) {
+			session.abort(CloseStatus.WRITE_TIMEOUT);
+			return true;
+		}
+		return false;
 	}
 
 }

@@ -1,0 +1,149 @@
+package dev.tutti;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tutti.transport.Connection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The connection end of one session: pending from the accepted handshake until the
+ * transport opens the upgrade (or gives up on it, or the write timeout passes), then
+ * open, then closed, at which point the session has terminated.
+ * <p>
+ * Thread-safe.
+ */
+final class SessionConnection {
+
+	private static final System.Logger logger = System.getLogger(SessionConnection.class.getName());
+
+	private static final int PENDING = 0;
+
+	private static final int OPENED = 1;
+
+	private static final int ABANDONED = 2;
+
+	private final DefaultSession session;
+
+	private final SessionRegistry registry;
+
+	private final Executor worker;
+
+	/** When an upgrade that has not opened yet is given up. */
+	private final long upgradeDeadline;
+
+	private final AtomicInteger upgrade = new AtomicInteger(PENDING);
+
+	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+	private @Nullable Connection connection;
+
+	/** The close status of a session closed before its connection opened. */
+	private @Nullable CloseStatus closeWhenOpened;
+
+	SessionConnection(DefaultSession session, SessionRegistry registry, Executor worker, long upgradeTimeoutNanos) {
+		this.session = session;
+		this.registry = registry;
+		this.worker = worker;
+		this.upgradeDeadline = System.nanoTime() + upgradeTimeoutNanos;
+	}
+
+	/**
+	 * Attach the open connection.
+	 * @return {@code true} if the session goes on; {@code false} if it was aborted while
+	 * pending, in which case the connection is being closed
+	 * @throws IllegalStateException if the upgrade was already opened or abandoned
+	 */
+	boolean open(Connection connection) {
+		if (!this.upgrade.compareAndSet(PENDING, OPENED)) {
+			throw new IllegalStateException("The upgrade of " + this.session + " was already opened or abandoned");
+		}
+		CloseStatus closeNow;
+		synchronized (this) {
+			this.connection = connection;
+			closeNow = this.closeWhenOpened;
+		}
+		if (closeNow != null) {
+			close(closeNow);
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Give up on a pending upgrade.
+	 * @return {@code true} if the upgrade was pending
+	 */
+	boolean abandon() {
+		if (this.upgrade.compareAndSet(PENDING, ABANDONED)) {
+			this.terminated.complete(null);
+			return true;
+		}
+		return false;
+	}
+
+	synchronized boolean isOpen() {
+		return this.connection != null;
+	}
+
+	/**
+	 * Whether the upgrade is still pending past its deadline, or was abandoned.
+	 * @param now a {@link System#nanoTime()}
+	 */
+	boolean upgradeOver(long now) {
+		return this.upgrade.get() != PENDING || now - this.upgradeDeadline > 0;
+	}
+
+	synchronized @Nullable InetSocketAddress localAddress() {
+		return (this.connection != null) ? this.connection.localAddress() : null;
+	}
+
+	/**
+	 * Send the close frame and close the connection, on a worker thread since the
+	 * transport may block; for a connection that has not opened yet, as soon as it opens
+	 * (the heartbeat watches it meanwhile).
+	 */
+	void close(CloseStatus status) {
+		Connection connection;
+		synchronized (this) {
+			connection = this.connection;
+			if (connection == null) {
+				this.closeWhenOpened = status;
+			}
+		}
+		if (connection == null) {
+			this.registry.flushing().add(this.session);
+			return;
+		}
+		this.worker.execute(() -> {
+			try {
+				connection.close(status.code(), status.reason());
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.DEBUG, () -> "Closing " + this.session + " failed: " + ex);
+			}
+			finally {
+				this.terminated.complete(null);
+			}
+		});
+	}
+
+	/**
+	 * Record that the transport reported the connection closed.
+	 */
+	void closed() {
+		this.terminated.complete(null);
+	}
+
+	/**
+	 * Return a stage completed once the connection is closed or its close frame was sent,
+	 * or the upgrade was given up.
+	 */
+	CompletableFuture<Void> terminated() {
+		return this.terminated;
+	}
+
+}
