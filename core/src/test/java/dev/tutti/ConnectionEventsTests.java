@@ -1,5 +1,6 @@
 package dev.tutti;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,6 +115,21 @@ class ConnectionEventsTests {
 		connection.listener().onClosed(1006, "");
 		assertThat(this.errors).containsExactly(failure);
 		assertThat(this.events).containsExactly("error IllegalStateException", "disconnect 1006");
+	}
+
+	@Test
+	void networkErrorIsReportedAsConnectionLostWithItsCause() {
+		TestConnection connection = new TestConnection();
+		Session session = sessionOf(connection);
+		IOException reset = new IOException("Connection reset by peer");
+		connection.listener().onError(reset);
+		connection.listener().onClosed(1006, "");
+		assertThat(this.errors).singleElement().isInstanceOfSatisfying(ConnectionLostException.class, (ex) -> {
+			assertThat(ex).hasMessageContaining(session.id()).hasMessageContaining("Connection reset by peer");
+			assertThat(ex).hasCause(reset);
+			assertThat(ex.isCausedByClient()).isTrue();
+		});
+		assertThat(this.events).containsExactly("error ConnectionLostException", "disconnect 1006");
 	}
 
 	@Test

@@ -1,8 +1,13 @@
 package dev.tutti;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,7 +157,44 @@ class HandlerErrorTests {
 	}
 
 	@Test
-	void defaultErrorHandlerLogs() {
+	void handlersOfOneKindAllRunInOrderEvenAfterOneThrows() {
+		List<String> calls = new CopyOnWriteArrayList<>();
+		List<Throwable> secondErrors = new CopyOnWriteArrayList<>();
+		this.hub.onError((session, error) -> secondErrors.add(error));
+		this.hub.onConnect((session) -> {
+			calls.add("first");
+			throw this.failure;
+		});
+		this.hub.onConnect((session) -> calls.add("second"));
+		new TestConnection().open(this.hub);
+		assertThat(calls).containsExactly("first", "second");
+		assertThat(this.errors).containsExactly(this.failure);
+		assertThat(secondErrors).containsExactly(this.failure);
+	}
+
+	@Test
+	void withoutErrorHandlersClientCausedErrorsAreLoggedAtDebugWithoutStackTrace() {
+		Logger logger = Logger.getLogger(Hub.class.getName());
+		List<LogRecord> records = new CopyOnWriteArrayList<>();
+		Handler capture = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				records.add(record);
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		Level level = logger.getLevel();
+		logger.setLevel(Level.ALL);
+		logger.addHandler(capture);
 		Hub plain = Hub.create();
 		try {
 			plain.onMessage((session, text) -> {
@@ -161,10 +203,17 @@ class HandlerErrorTests {
 			TestConnection connection = new TestConnection();
 			connection.open(plain);
 			connection.listener().onText("boom", true);
-			connection.listener().onClosed(1006, "");
-			assertThat(plain.size()).isZero();
+			connection.listener().onError(new IOException("Broken pipe"));
+			assertThat(records).hasSize(2);
+			assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
+			assertThat(records.get(0).getThrown()).isSameAs(this.failure);
+			assertThat(records.get(1).getLevel()).isEqualTo(Level.FINE);
+			assertThat(records.get(1).getThrown()).isNull();
+			assertThat(records.get(1).getMessage()).contains("Broken pipe");
 		}
 		finally {
+			logger.removeHandler(capture);
+			logger.setLevel(level);
 			plain.close();
 		}
 	}

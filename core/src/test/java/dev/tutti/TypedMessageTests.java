@@ -194,6 +194,14 @@ class TypedMessageTests {
 		})).withMessage("Message type 'chat' already has a handler");
 	}
 
+	@Test
+	void writeErrorSendsAnErrorInTheShapeOfTheDecodingErrorReply() {
+		this.hub.codec(new LineCodec());
+		TestConnection connection = open();
+		assertThat(connection.session().writeError("Room is full")).isTrue();
+		assertThat(connection.texts()).containsExactly("error:Room is full");
+	}
+
 	private TestConnection open() {
 		this.hub.onError((session, error) -> this.errors.add(error));
 		TestConnection connection = new TestConnection();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.tutti.CloseStatus;
+import dev.tutti.ConnectionLostException;
 import dev.tutti.Session;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 		await().untilAsserted(() -> assertThat(this.events.disconnectsOf(session)).singleElement()
 			.extracting(CloseStatus::code)
 			.isEqualTo(1006));
-		assertThat(this.events.errorsOf(session)).isNotEmpty();
+		assertThat(this.events.errorsOf(session)).singleElement().isInstanceOf(ConnectionLostException.class);
 		assertThat(this.events.closesOf(session)).isEmpty();
 	}
 
@@ -99,7 +100,7 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 		await().untilAsserted(() -> assertThat(this.events.disconnectsOf(session)).singleElement()
 			.extracting(CloseStatus::code)
 			.isEqualTo(1006));
-		assertThat(this.events.errorsOf(session)).isNotEmpty();
+		assertThat(this.events.errorsOf(session)).singleElement().isInstanceOf(ConnectionLostException.class);
 	}
 
 	@Test
