@@ -37,8 +37,11 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 
 	private final Executor writers;
 
-	/** The messages of the current run; only the running drain touches it. */
-	private final List<Outbound> batch = new ArrayList<>(4);
+	/**
+	 * The messages of the current run, created by the first; only the running drain
+	 * touches it.
+	 */
+	private @Nullable List<Outbound> batch;
 
 	/** Whether the transport completed the last call, and how. */
 	private boolean completed;
@@ -94,7 +97,7 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			if (message == null) {
 				break;
 			}
-			this.batch.add(message);
+			batch().add(message);
 			this.writer.startTimer(message.timeoutNanos);
 			if (message.isBinary()) {
 				this.connection.sendBinary(message.newBuffer(), this);
@@ -106,7 +109,7 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 				return false;
 			}
 		}
-		if (ping || !this.batch.isEmpty()) {
+		if (ping || (this.batch != null && !this.batch.isEmpty())) {
 			this.writer.startTimer(0);
 			if (ping) {
 				// A ping flushes what the sends buffered.
@@ -163,8 +166,12 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 	 * otherwise.
 	 */
 	private void settle(@Nullable Throwable failure) {
-		for (int i = 0; i < this.batch.size(); i++) {
-			Outbound message = this.batch.get(i);
+		List<Outbound> batch = this.batch;
+		if (batch == null) {
+			return;
+		}
+		for (int i = 0; i < batch.size(); i++) {
+			Outbound message = batch.get(i);
 			if (failure != null) {
 				message.fail(failure);
 			}
@@ -173,7 +180,16 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 				this.handlers.sent(this.session, message);
 			}
 		}
-		this.batch.clear();
+		batch.clear();
+	}
+
+	private List<Outbound> batch() {
+		List<Outbound> batch = this.batch;
+		if (batch == null) {
+			batch = new ArrayList<>(4);
+			this.batch = batch;
+		}
+		return batch;
 	}
 
 }

@@ -10,10 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +47,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final HubConfig config;
 
-	private final String id = UUID.randomUUID().toString();
+	private final String id = SessionIds.next();
 
 	private final HandshakeRequest request;
 
@@ -82,7 +80,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.handlers = handlers;
 		this.threads = threads;
 		this.config = config;
-		this.attributes = new ConcurrentHashMap<>(request.attributes());
+		this.attributes = request.attributes();
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.assembler = new MessageAssembler(config.maxMessageSize());
 		this.rooms = new SessionRooms(this, registry.rooms());

@@ -14,16 +14,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket handshake request as a {@link HandshakeHandler} sees it. Created by the
- * transport, which hands the headers over once: this request keeps the one copy every
- * session of the hub reads them from.
+ * transport, which hands the headers over once: this request keeps one compact copy,
+ * which the session reads them from, and builds a map of them only when asked.
  * <p>
- * Not thread-safe beyond its attribute map, which is concurrent.
+ * Thread-safe.
  */
 public final class HandshakeRequest {
 
 	private final URI uri;
 
-	private final Map<String, List<String>> headers;
+	/** Names and values, alternating: the one compact copy of the headers. */
+	private final String[] headerPairs;
+
+	/** The map view, made on the first call of {@link #headers()}. */
+	private volatile @Nullable Map<String, List<String>> headers;
 
 	private final @Nullable Principal principal;
 
@@ -41,7 +45,7 @@ public final class HandshakeRequest {
 	public HandshakeRequest(URI uri, Map<String, List<String>> headers, @Nullable Principal principal,
 			@Nullable InetSocketAddress remoteAddress) {
 		this.uri = uri;
-		this.headers = caseInsensitiveCopy(headers);
+		this.headerPairs = pairs(headers);
 		this.principal = principal;
 		this.remoteAddress = remoteAddress;
 	}
@@ -60,7 +64,17 @@ public final class HandshakeRequest {
 	 * case of names, as HTTP does
 	 */
 	public Map<String, List<String>> headers() {
-		return this.headers;
+		Map<String, List<String>> headers = this.headers;
+		if (headers == null) {
+			Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+			for (int i = 0; i < this.headerPairs.length; i += 2) {
+				map.computeIfAbsent(this.headerPairs[i], (name) -> new ArrayList<>(1)).add(this.headerPairs[i + 1]);
+			}
+			map.replaceAll((name, values) -> List.copyOf(values));
+			headers = Collections.unmodifiableMap(map);
+			this.headers = headers;
+		}
+		return headers;
 	}
 
 	/**
@@ -69,8 +83,12 @@ public final class HandshakeRequest {
 	 * @return the value, or {@code null} if the header is absent
 	 */
 	public @Nullable String header(String name) {
-		List<String> values = this.headers.get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+		for (int i = 0; i < this.headerPairs.length; i += 2) {
+			if (this.headerPairs[i].equalsIgnoreCase(name)) {
+				return this.headerPairs[i + 1];
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -110,21 +128,26 @@ public final class HandshakeRequest {
 
 	/**
 	 * Return the attributes that the session will start with. Put values here to seed
-	 * them.
+	 * them; once the handshake is accepted, this map is the session's attribute map.
 	 * @return the mutable, thread-safe attribute map
 	 */
 	public Map<String, Object> attributes() {
 		return this.attributes;
 	}
 
-	private static Map<String, List<String>> caseInsensitiveCopy(Map<String, List<String>> headers) {
-		Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		headers.forEach((name, values) -> copy.merge(name, List.copyOf(values), (first, second) -> {
-			List<String> merged = new ArrayList<>(first);
-			merged.addAll(second);
-			return List.copyOf(merged);
-		}));
-		return Collections.unmodifiableMap(copy);
+	private static String[] pairs(Map<String, List<String>> headers) {
+		// forEach only: a transport may pass a view that supports little else
+		int[] count = new int[1];
+		headers.forEach((name, values) -> count[0] += values.size());
+		String[] pairs = new String[2 * count[0]];
+		int[] next = new int[1];
+		headers.forEach((name, values) -> {
+			for (String value : values) {
+				pairs[next[0]++] = name;
+				pairs[next[0]++] = value;
+			}
+		});
+		return pairs;
 	}
 
 }

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
 public interface Session {
 
 	/**
-	 * Return the session's id, unique across hubs and application instances.
+	 * Return the session's id, unique across hubs and application instances. Ids are not
+	 * secret (they are cheap to make and partly sequential): do not use one as a
+	 * credential.
 	 * @return the id
 	 */
 	String id();

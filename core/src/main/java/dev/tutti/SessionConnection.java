@@ -37,7 +37,10 @@ final class SessionConnection {
 
 	private final AtomicInteger upgrade = new AtomicInteger(PENDING);
 
-	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+	/** Created when someone waits for the termination, or completed empty. */
+	private @Nullable CompletableFuture<Void> terminated;
+
+	private boolean hasTerminated;
 
 	private @Nullable Connection connection;
 
@@ -79,7 +82,7 @@ final class SessionConnection {
 	 */
 	boolean abandon() {
 		if (this.upgrade.compareAndSet(PENDING, ABANDONED)) {
-			this.terminated.complete(null);
+			terminate();
 			return true;
 		}
 		return false;
@@ -126,7 +129,7 @@ final class SessionConnection {
 				logger.log(Level.DEBUG, () -> "Closing " + this.session + " failed: " + ex);
 			}
 			finally {
-				this.terminated.complete(null);
+				terminate();
 			}
 		});
 	}
@@ -135,15 +138,34 @@ final class SessionConnection {
 	 * Record that the transport reported the connection closed.
 	 */
 	void closed() {
-		this.terminated.complete(null);
+		terminate();
 	}
 
 	/**
 	 * Return a stage completed once the connection is closed or its close frame was sent,
 	 * or the upgrade was given up.
 	 */
-	CompletableFuture<Void> terminated() {
-		return this.terminated;
+	synchronized CompletableFuture<Void> terminated() {
+		CompletableFuture<Void> terminated = this.terminated;
+		if (terminated == null) {
+			terminated = new CompletableFuture<>();
+			if (this.hasTerminated) {
+				terminated.complete(null);
+			}
+			this.terminated = terminated;
+		}
+		return terminated;
+	}
+
+	private void terminate() {
+		CompletableFuture<Void> terminated;
+		synchronized (this) {
+			this.hasTerminated = true;
+			terminated = this.terminated;
+		}
+		if (terminated != null) {
+			terminated.complete(null);
+		}
 	}
 
 }

@@ -212,7 +212,9 @@ class HandshakeTests {
 	@Test
 	void headersIgnoreTheCaseOfNames() {
 		HandshakeRequest request = new HandshakeRequest(URI.create("ws://localhost/ws"),
-				Map.of("Sec-WebSocket-Protocol", List.of("chat")), null, null);
+				Map.of("Sec-WebSocket-Protocol", List.of("chat"), "Accept-Language", List.of("de", "en")), null, null);
+		assertThat(request.header("ACCEPT-language")).isEqualTo("de");
+		assertThat(request.headers().get("accept-language")).containsExactly("de", "en");
 		assertThat(request.header("sec-websocket-protocol")).isEqualTo("chat");
 		assertThat(request.headers().get("SEC-WEBSOCKET-PROTOCOL")).containsExactly("chat");
 		assertThat(request.header("Origin")).isNull();

@@ -301,7 +301,9 @@ class TuttiTestClientIntegrationTests {
 			client.sendText("ping 3");
 			assertThat(client.awaitText()).isEqualTo("pinged");
 			assertThat(client.pingsReceived()).isEqualTo(3);
-			await().untilAsserted(() -> assertThat(server.pongs() - pongsBefore).isEqualTo(3));
+			// RFC 6455 lets a client answer only the latest of several pings it has not
+			// answered yet, and the JDK's client does
+			await().untilAsserted(() -> assertThat(server.pongs() - pongsBefore).isBetween(1, 3));
 		}
 
 		@Test

@@ -52,6 +52,9 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
+		// Spring's header views support little but forEach; the HandshakeRequest keeps
+		// the
+		// compact copy
 		Map<String, List<String>> headers = new LinkedHashMap<>();
 		request.getHeaders().forEach(headers::put);
 		HandshakeRequest handshake = new HandshakeRequest(request.getURI(), headers, request.getPrincipal(),
