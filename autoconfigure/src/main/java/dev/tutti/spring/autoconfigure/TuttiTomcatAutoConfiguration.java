@@ -2,6 +2,7 @@ package dev.tutti.spring.autoconfigure;
 
 import dev.tutti.Hub;
 import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.commons.logging.LogFactory;
 import org.apache.tomcat.websocket.server.WsServerContainer;
 
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
@@ -22,7 +24,8 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
  * Auto-configuration that sizes the per-connection buffers of an embedded Tomcat that
  * serves a Tutti {@link Hub} ({@code tutti.tomcat.*}): the WebSocket container's message
  * buffers, Tomcat's WebSocket frame buffers and the connector's socket buffers. With
- * Tomcat's defaults they cost an idle WebSocket connection most of its memory.
+ * Tomcat's defaults they cost an idle WebSocket connection most of its memory. It also
+ * raises the connector's connection limit (see {@link #MAX_CONNECTIONS}).
  * <p>
  * Runs after {@link TuttiAutoConfiguration} so that it sees the auto-configured hub: it
  * applies only when the application has a {@code Hub} bean.
@@ -37,6 +40,32 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @ConditionalOnBean(Hub.class)
 @EnableConfigurationProperties(TuttiProperties.class)
 public final class TuttiTomcatAutoConfiguration {
+
+	/**
+	 * Connections the connector accepts unless {@code server.tomcat.max-connections} is
+	 * set: Tomcat's default of 8,192 is low for a server of mostly idle WebSocket
+	 * connections.
+	 */
+	public static final int MAX_CONNECTIONS = 100_000;
+
+	/**
+	 * Raise the connector's connection limit to {@link #MAX_CONNECTIONS}, unless the
+	 * application sets {@code server.tomcat.max-connections}. Past the limit Tomcat
+	 * leaves new connections in the accept queue, where their handshakes time out.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tuttiTomcatMaxConnections(Environment environment) {
+		boolean set = environment.containsProperty("server.tomcat.max-connections");
+		return (factory) -> {
+			if (!set) {
+				factory.addConnectorCustomizers((connector) -> {
+					if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
+						protocol.setMaxConnections(MAX_CONNECTIONS);
+					}
+				});
+			}
+		};
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(ServletServerContainerFactoryBean.class)

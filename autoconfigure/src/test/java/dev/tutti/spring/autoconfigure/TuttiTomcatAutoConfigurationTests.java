@@ -4,6 +4,7 @@ import dev.tutti.Hub;
 import dev.tutti.spring.websocket.FrameBufferSizeProperty;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.websocket.server.WsServerContainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -145,6 +146,20 @@ class TuttiTomcatAutoConfigurationTests {
 	}
 
 	@Test
+	void raisesTheConnectionLimitTo100000() {
+		this.contextRunner.run((context) -> assertThat(maxConnections(customizedConnector(context)))
+			.isEqualTo(TuttiTomcatAutoConfiguration.MAX_CONNECTIONS)
+			.isEqualTo(100_000));
+	}
+
+	@Test
+	void leavesAConnectionLimitTheApplicationSets() {
+		int tomcatDefault = maxConnections(new Connector());
+		this.contextRunner.withPropertyValues("server.tomcat.max-connections=500")
+			.run((context) -> assertThat(maxConnections(customizedConnector(context))).isEqualTo(tomcatDefault));
+	}
+
+	@Test
 	void failsWhenTheSocketBufferSizeIsNotPositive() {
 		this.contextRunner.withPropertyValues("tutti.tomcat.socket-buffer-size=0B")
 			.run((context) -> TuttiAutoConfigurationTests.assertInvalidProperty(context,
@@ -247,6 +262,10 @@ class TuttiTomcatAutoConfigurationTests {
 		Connector connector = new Connector();
 		factory.getConnectorCustomizers().forEach((connectorCustomizer) -> connectorCustomizer.customize(connector));
 		return connector;
+	}
+
+	private static int maxConnections(Connector connector) {
+		return ((AbstractProtocol<?>) connector.getProtocolHandler()).getMaxConnections();
 	}
 
 	@Configuration(proxyBeanMethods = false)

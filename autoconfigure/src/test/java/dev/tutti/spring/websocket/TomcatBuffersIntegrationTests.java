@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +36,12 @@ class TomcatBuffersIntegrationTests extends AbstractIntegrationTests {
 		ServerContainer container = (ServerContainer) this.servletContext.getAttribute(ServerContainer.class.getName());
 		assertThat(container.getDefaultMaxTextMessageBufferSize()).isEqualTo(1024);
 		assertThat(container.getDefaultMaxBinaryMessageBufferSize()).isEqualTo(1024);
+	}
+
+	@Test
+	void connectorAcceptsUpTo100000Connections() {
+		Connector connector = ((TomcatWebServer) this.context.getWebServer()).getTomcat().getConnector();
+		assertThat(((AbstractProtocol<?>) connector.getProtocolHandler()).getMaxConnections()).isEqualTo(100_000);
 	}
 
 	@Test
