@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,9 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private volatile boolean transportFailed;
 
-	private volatile long lastSeen;
+	private volatile long lastSeen = System.nanoTime();
+
+	private final long openedAtMillis = System.currentTimeMillis();
 
 	private volatile long lastPing;
 
@@ -244,6 +247,16 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	@Override
 	public Map<String, List<String>> queryParameters() {
 		return this.request.queryParameters();
+	}
+
+	/**
+	 * Return a snapshot of this session's state for operators.
+	 */
+	SessionInfo info() {
+		Principal principal = principal();
+		return new SessionInfo(this.id, remoteAddress(), (principal != null) ? principal.getName() : null, rooms(),
+				Instant.ofEpochMilli(this.openedAtMillis), this.connection.isOpen(), this.writer.queued(),
+				this.writer.dropped(), Duration.ofNanos(System.nanoTime() - this.lastSeen));
 	}
 
 	@Override

@@ -423,6 +423,42 @@ public final class Hub implements AutoCloseable {
 	}
 
 	/**
+	 * Return a snapshot of every open session's state, for operators: queue depths,
+	 * silences, dropped messages.
+	 * @return one entry per session, in no particular order
+	 */
+	public List<SessionInfo> sessionInfo() {
+		List<SessionInfo> infos = new ArrayList<>(this.registry.size());
+		this.registry.sessions().forEach((session) -> infos.add(session.info()));
+		return infos;
+	}
+
+	/**
+	 * Return a snapshot of one session's state.
+	 * @param id the session id
+	 * @return the session's state, or {@code null} if no open session has that id
+	 */
+	public @Nullable SessionInfo sessionInfo(String id) {
+		DefaultSession session = this.registry.get(id);
+		return (session != null) ? session.info() : null;
+	}
+
+	/**
+	 * Close one session of this hub by id, for operators.
+	 * @param id the session id
+	 * @param status the close status to send
+	 * @return {@code true} if an open session had that id
+	 */
+	public boolean closeSession(String id, CloseStatus status) {
+		DefaultSession session = this.registry.get(id);
+		if (session == null) {
+			return false;
+		}
+		session.close(status);
+		return true;
+	}
+
+	/**
 	 * Return the number of open sessions.
 	 * @return the number of sessions
 	 */

@@ -96,6 +96,9 @@ final class SessionWriter {
 
 	private boolean released;
 
+	/** Messages the overflow policy dropped; guarded. */
+	private long dropped;
+
 	/** When the write in flight times out on the heartbeat's clock, or 0 if none is. */
 	@SuppressWarnings("unused")
 	private long deadline;
@@ -144,6 +147,9 @@ final class SessionWriter {
 				}
 				else {
 					offer = Offer.DROPPED;
+				}
+				if (offer != Offer.QUEUED) {
+					this.dropped++;
 				}
 				if (offer.queued() && !this.draining) {
 					this.draining = true;
@@ -249,6 +255,13 @@ final class SessionWriter {
 	 */
 	synchronized boolean isReleased() {
 		return this.released;
+	}
+
+	/**
+	 * Return how many messages the overflow policy has dropped.
+	 */
+	synchronized long dropped() {
+		return this.dropped;
 	}
 
 	// For the drains
