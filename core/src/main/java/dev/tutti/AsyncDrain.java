@@ -164,12 +164,17 @@ final class AsyncDrain implements Drain, SendCallback {
 		if (failure != null) {
 			if (done != null) {
 				done.fail(failure);
+				this.session.metrics().dropped("write-failed", 1);
 			}
 			this.session.writeFailed(failure, timedOut);
 		}
 		else if (done != null) {
 			done.succeed();
 			this.handlers.sent(this.session, done);
+			HubMetrics.Recorder metrics = this.session.metrics();
+			metrics.written();
+			metrics.sent(done.isBinary(), 1, done.byteLength());
+			metrics.sendLatency(System.nanoTime() - done.createdNanos);
 		}
 		if ((int) HANDOFF.getAndAdd(this, 1) == 1) {
 			drain(null);

@@ -18,9 +18,12 @@ final class Broadcaster {
 
 	private final SessionRegistry registry;
 
-	Broadcaster(String hubName, SessionRegistry registry) {
+	private final HubMetrics metrics;
+
+	Broadcaster(String hubName, SessionRegistry registry, HubMetrics metrics) {
 		this.hubName = hubName;
 		this.registry = registry;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -80,6 +83,7 @@ final class Broadcaster {
 		if (this.registry.isClosed()) {
 			throw new HubClosedException(this.hubName);
 		}
+		long start = System.nanoTime();
 		int offered = 0;
 		int dropped = 0;
 		for (DefaultSession session : recipients) {
@@ -91,6 +95,7 @@ final class Broadcaster {
 				}
 			}
 		}
+		this.metrics.recorder().broadcast(offered, System.nanoTime() - start);
 		return new BroadcastResult(offered, dropped);
 	}
 

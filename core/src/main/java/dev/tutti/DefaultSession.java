@@ -48,6 +48,11 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final HubConfig config;
 
+	private final HubMetrics metrics;
+
+	/** Whether the opening of this session's connection was counted. */
+	private volatile boolean counted;
+
 	private final String id = SessionIds.next();
 
 	private final HandshakeRequest request;
@@ -77,12 +82,13 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	private volatile long lastPing;
 
 	DefaultSession(HandshakeRequest request, SessionRegistry registry, Handlers handlers, HubThreads threads,
-			Heartbeat heartbeat, HubConfig config) {
+			Heartbeat heartbeat, HubConfig config, HubMetrics metrics) {
 		this.request = request;
 		this.registry = registry;
 		this.handlers = handlers;
 		this.threads = threads;
 		this.config = config;
+		this.metrics = metrics;
 		this.attributes = request.attributes();
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.assembler = new MessageAssembler(config.maxMessageSize());
@@ -285,6 +291,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 			// Closed before the connection opened: the writer flushes and sends the close
 			return this;
 		}
+		this.counted = true;
+		this.metrics.recorder().sessionOpened();
 		this.handlers.connected(this);
 		if (!this.lifecycle.compareAndSet(CONNECTING, OPEN)) {
 			// Disconnected while the connect handlers ran
@@ -317,7 +325,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 			return;
 		}
 		if (message != null) {
-			dispatch(() -> this.handlers.text(this, message));
+			this.metrics.recorder().received(false, this.assembler.lastSize());
+			dispatch("message", () -> this.handlers.text(this, message));
 		}
 	}
 
@@ -336,13 +345,16 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 			return;
 		}
 		if (message != null) {
-			dispatch(() -> this.handlers.binary(this, message));
+			this.metrics.recorder().received(true, message.length);
+			dispatch("binary-message", () -> this.handlers.binary(this, message));
 		}
 	}
 
 	@Override
 	public void onPong(ByteBuffer data) {
-		this.lastSeen = System.nanoTime();
+		long now = System.nanoTime();
+		this.lastSeen = now;
+		this.metrics.recorder().heartbeatRtt(now - this.lastPing);
 		this.handlers.pong(this);
 	}
 
@@ -382,6 +394,10 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	SessionWriter writer() {
 		return this.writer;
+	}
+
+	HubMetrics.Recorder metrics() {
+		return this.metrics.recorder();
 	}
 
 	/**
@@ -459,12 +475,12 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		}
 	}
 
-	private void dispatch(Handlers.Callback handler) {
+	private void dispatch(String kind, Handlers.Callback handler) {
 		if (this.config.concurrentMessageHandling()) {
-			this.threads.worker().execute(() -> this.handlers.invoke(this, handler));
+			this.threads.worker().execute(() -> this.handlers.invoke(this, kind, handler));
 		}
 		else {
-			this.handlers.invoke(this, handler);
+			this.handlers.invoke(this, kind, handler);
 		}
 	}
 
@@ -491,6 +507,9 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.registry.unregister(this);
 		this.rooms.leaveAll().forEach((room) -> this.handlers.left(this, room));
 		this.disconnectStatus = status;
+		if (this.counted) {
+			this.metrics.recorder().sessionClosed(CloseReason.of(status, this.registry.isClosed()));
+		}
 		if (this.lifecycle.getAndSet(DISCONNECTED) == OPEN) {
 			this.handlers.disconnected(this, status);
 		}

@@ -49,8 +49,11 @@ final class Handlers {
 
 	private TypedDispatch typed;
 
-	Handlers(HubConfig config) {
+	private final HubMetrics metrics;
+
+	Handlers(HubConfig config, HubMetrics metrics) {
 		this.hubName = config.name();
+		this.metrics = metrics;
 		this.typed = new TypedDispatch(this, config);
 	}
 
@@ -163,24 +166,24 @@ final class Handlers {
 		List<SessionHandler> handlers = this.connect;
 		for (int i = 0; i < handlers.size(); i++) {
 			SessionHandler handler = handlers.get(i);
-			invoke(session, () -> handler.handle(session));
+			invoke(session, "connect", () -> handler.handle(session));
 		}
 	}
 
 	void disconnected(Session session, CloseStatus status) {
-		fire(this.disconnect, session, status);
+		fire(this.disconnect, "disconnect", session, status);
 	}
 
 	void closeReceived(Session session, CloseStatus status) {
-		fire(this.close, session, status);
+		fire(this.close, "close", session, status);
 	}
 
 	void text(Session session, String message) {
-		fire(this.text, session, message);
+		fire(this.text, "message", session, message);
 	}
 
 	void binary(Session session, byte[] message) {
-		fire(this.binary, session, message);
+		fire(this.binary, "binary-message", session, message);
 	}
 
 	/**
@@ -189,11 +192,11 @@ final class Handlers {
 	void sent(Session session, Outbound message) {
 		if (message.isBinary()) {
 			if (!this.sentBinary.isEmpty()) {
-				fire(this.sentBinary, session, message.bytes());
+				fire(this.sentBinary, "sent", session, message.bytes());
 			}
 		}
 		else if (!this.sentText.isEmpty()) {
-			fire(this.sentText, session, message.text());
+			fire(this.sentText, "sent", session, message.text());
 		}
 	}
 
@@ -201,16 +204,16 @@ final class Handlers {
 		List<SessionHandler> handlers = this.pong;
 		for (int i = 0; i < handlers.size(); i++) {
 			SessionHandler handler = handlers.get(i);
-			invoke(session, () -> handler.handle(session));
+			invoke(session, "pong", () -> handler.handle(session));
 		}
 	}
 
 	void joined(Session session, String room) {
-		fireRoom(this.join, session, room);
+		fireRoom(this.join, "join", session, room);
 	}
 
 	void left(Session session, String room) {
-		fireRoom(this.leave, session, room);
+		fireRoom(this.leave, "leave", session, room);
 	}
 
 	/**
@@ -236,35 +239,40 @@ final class Handlers {
 	}
 
 	/**
-	 * Run a callback behind the guard: what it throws goes to the error handlers.
+	 * Run a handler of a kind (connect, message, ...) behind the guard: what it throws
+	 * goes to the error handlers and, unless a client caused it (an undecodable message),
+	 * counts as an error of that kind of handler.
 	 */
-	void invoke(Session session, Callback callback) {
+	void invoke(Session session, String kind, Callback callback) {
 		try {
 			callback.run();
 		}
 		catch (Throwable ex) {
+			if (!(ex instanceof TuttiException tutti && tutti.isCausedByClient())) {
+				this.metrics.recorder().handlerError(kind);
+			}
 			error(session, ex);
 		}
 	}
 
-	private <T> void fire(List<MessageHandler<T>> handlers, Session session, T message) {
+	private <T> void fire(List<MessageHandler<T>> handlers, String kind, Session session, T message) {
 		for (int i = 0; i < handlers.size(); i++) {
 			MessageHandler<T> handler = handlers.get(i);
-			invoke(session, () -> handler.handle(session, message));
+			invoke(session, kind, () -> handler.handle(session, message));
 		}
 	}
 
-	private void fire(List<CloseHandler> handlers, Session session, CloseStatus status) {
+	private void fire(List<CloseHandler> handlers, String kind, Session session, CloseStatus status) {
 		for (int i = 0; i < handlers.size(); i++) {
 			CloseHandler handler = handlers.get(i);
-			invoke(session, () -> handler.handle(session, status));
+			invoke(session, kind, () -> handler.handle(session, status));
 		}
 	}
 
-	private void fireRoom(List<RoomHandler> handlers, Session session, String room) {
+	private void fireRoom(List<RoomHandler> handlers, String kind, Session session, String room) {
 		for (int i = 0; i < handlers.size(); i++) {
 			RoomHandler handler = handlers.get(i);
-			invoke(session, () -> handler.handle(session, room));
+			invoke(session, kind, () -> handler.handle(session, room));
 		}
 	}
 

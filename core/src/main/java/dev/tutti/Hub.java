@@ -61,16 +61,18 @@ public final class Hub implements AutoCloseable {
 
 	private final Broadcaster broadcaster;
 
+	private final HubMetrics metrics = new HubMetrics();
+
 	/** Completed once the hub is closed and every session that was open terminated. */
 	private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
 	private Hub(HubConfig config) {
 		this.config = config;
-		this.handlers = new Handlers(config);
+		this.handlers = new Handlers(config, this.metrics);
 		this.threads = new HubThreads(config.name());
 		this.registry = new SessionRegistry(config.name(), this::startHeartbeat);
 		this.heartbeat = new Heartbeat(config, this.registry, this.threads);
-		this.broadcaster = new Broadcaster(config.name(), this.registry);
+		this.broadcaster = new Broadcaster(config.name(), this.registry, this.metrics);
 	}
 
 	/**
@@ -551,20 +553,22 @@ public final class Hub implements AutoCloseable {
 	 */
 	public Upgrade handshake(HandshakeRequest request) {
 		if (isClosed()) {
-			return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"));
+			return refusedAsClosed();
 		}
 		HandshakeResult result = this.handlers.handshake(request);
 		if (!result.accepted()) {
+			this.metrics.recorder().handshake("rejected");
 			return new Refused(result);
 		}
 		DefaultSession session = new DefaultSession(request, this.registry, this.handlers, this.threads, this.heartbeat,
-				this.config);
+				this.config, this.metrics);
 		try {
 			this.registry.register(session);
 		}
 		catch (HubClosedException ex) {
-			return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"));
+			return refusedAsClosed();
 		}
+		this.metrics.recorder().handshake("accepted");
 		return session;
 	}
 
@@ -580,6 +584,15 @@ public final class Hub implements AutoCloseable {
 
 	HubThreads threads() {
 		return this.threads;
+	}
+
+	HubMetrics metrics() {
+		return this.metrics;
+	}
+
+	private Upgrade refusedAsClosed() {
+		this.metrics.recorder().handshake("hub-closed");
+		return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"));
 	}
 
 	private void startHeartbeat() {

@@ -22,6 +22,9 @@ final class MessageAssembler {
 
 	private int size;
 
+	/** The size of the last whole message, in bytes (UTF-8 for text). */
+	private int lastSize;
+
 	MessageAssembler(int maxMessageSize) {
 		this.maxMessageSize = maxMessageSize;
 	}
@@ -44,6 +47,7 @@ final class MessageAssembler {
 		if (last) {
 			String message = (parts != null) ? parts.append(part).toString() : part;
 			reset();
+			this.lastSize = size;
 			return message;
 		}
 		if (parts == null) {
@@ -77,11 +81,19 @@ final class MessageAssembler {
 		if (last) {
 			byte[] message = (parts.length == size) ? parts : Arrays.copyOf(parts, size);
 			reset();
+			this.lastSize = size;
 			return message;
 		}
 		this.binaryParts = parts;
 		this.size = size;
 		return null;
+	}
+
+	/**
+	 * Return the size of the last whole message, in bytes (UTF-8 for text).
+	 */
+	int lastSize() {
+		return this.lastSize;
 	}
 
 	int maxMessageSize() {

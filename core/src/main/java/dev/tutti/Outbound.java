@@ -22,6 +22,12 @@ final class Outbound {
 	/** Completed when the message is written, for tracked writes; otherwise null. */
 	final @Nullable CompletableFuture<Void> future;
 
+	/** When the message was made, for the send latency meter. */
+	final long createdNanos = System.nanoTime();
+
+	/** The UTF-8 length of a text, counted once for every recipient; -1 until then. */
+	private int byteLength = -1;
+
 	private Outbound(@Nullable String text, byte @Nullable [] binary, long timeoutNanos,
 			@Nullable CompletableFuture<Void> future) {
 		this.text = text;
@@ -54,6 +60,19 @@ final class Outbound {
 			throw new IllegalStateException("Text message has no bytes");
 		}
 		return this.binary;
+	}
+
+	/**
+	 * Return the size of the payload in bytes (UTF-8 for text). Counted on the first
+	 * call; a race only counts twice.
+	 */
+	int byteLength() {
+		int length = this.byteLength;
+		if (length < 0) {
+			length = (this.binary != null) ? this.binary.length : Utf8.length(text(), Integer.MAX_VALUE);
+			this.byteLength = length;
+		}
+		return length;
 	}
 
 	ByteBuffer newBuffer() {

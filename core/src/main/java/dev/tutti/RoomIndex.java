@@ -47,6 +47,13 @@ final class RoomIndex {
 		return (members != null) ? members : Set.of();
 	}
 
+	/**
+	 * Return how many rooms have members.
+	 */
+	int count() {
+		return this.rooms.size();
+	}
+
 	Map<String, Integer> sizes() {
 		Map<String, Integer> sizes = new TreeMap<>();
 		this.rooms.forEach((name, members) -> {

@@ -158,6 +158,7 @@ final class SessionWriter {
 			}
 		}
 		if (offer != Offer.QUEUED) {
+			this.session.metrics().dropped("buffer-full", 1);
 			BufferFullException ex = new BufferFullException(this.session.id(), this.capacity, this.policy);
 			((evicted != null) ? evicted : message).fail(ex);
 			this.session.overflowed(ex);
@@ -244,6 +245,7 @@ final class SessionWriter {
 			this.queue = null;
 		}
 		if (!pending.isEmpty()) {
+			this.session.metrics().dropped("session-closed", pending.size());
 			Throwable failure = reason.get();
 			pending.forEach((message) -> message.fail(failure));
 		}
