@@ -86,6 +86,8 @@ public class TuttiProperties {
 
 	private final Tomcat tomcat = new Tomcat();
 
+	private final Metrics metrics = new Metrics();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -180,6 +182,31 @@ public class TuttiProperties {
 
 	public Tomcat getTomcat() {
 		return this.tomcat;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Micrometer settings.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to bind the meters of every hub to the application's MeterRegistry,
+		 * when there is one.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**
