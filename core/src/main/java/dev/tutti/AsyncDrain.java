@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class AsyncDrain implements Drain, SendCallback {
 
+	/** One message in this many has its send latency recorded. */
+	static final int LATENCY_SAMPLE = 64;
+
 	/** Sends one call of {@link #drain} makes before it hands over to a writer thread. */
 	static final int BUDGET = 64;
 
@@ -55,6 +58,9 @@ final class AsyncDrain implements Drain, SendCallback {
 	 * by the completion, which the transport runs after that call.
 	 */
 	private @Nullable Outbound inFlight;
+
+	/** How many more messages until the next latency sample; drainer-owned. */
+	private int untilSample;
 
 	/** Which of send and completion finished second, and so continues the drain. */
 	@SuppressWarnings("unused")
@@ -171,13 +177,23 @@ final class AsyncDrain implements Drain, SendCallback {
 		else if (done != null) {
 			done.succeed();
 			this.handlers.sent(this.session, done);
-			HubMetrics.Recorder metrics = this.session.metrics();
-			metrics.written();
-			metrics.sent(done.isBinary(), 1, done.byteLength());
-			metrics.sendLatency(System.nanoTime() - done.createdNanos);
+			countSent(done);
 		}
 		if ((int) HANDOFF.getAndAdd(this, 1) == 1) {
 			drain(null);
+		}
+	}
+
+	/**
+	 * Count a written message, and sample the send latency of one in
+	 * {@value #LATENCY_SAMPLE}.
+	 */
+	private void countSent(Outbound message) {
+		this.writer.countSent(message);
+		this.writer.countWrites(1);
+		if (this.untilSample-- == 0) {
+			this.untilSample = LATENCY_SAMPLE - 1;
+			this.session.metrics().sendLatency(System.nanoTime() - message.createdNanos);
 		}
 	}
 

@@ -121,7 +121,7 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			if (!succeeded()) {
 				return false;
 			}
-			this.session.metrics().written();
+			this.writer.countWrites(1);
 		}
 		this.writer.stopTimer();
 		settle(null);
@@ -171,46 +171,24 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 		if (batch == null || batch.isEmpty()) {
 			return;
 		}
-		HubMetrics.Recorder metrics = this.session.metrics();
 		if (failure != null) {
-			metrics.dropped("write-failed", batch.size());
+			this.session.metrics().dropped("write-failed", batch.size());
 		}
 		else {
-			metrics.sendLatency(System.nanoTime() - batch.get(0).createdNanos);
+			this.session.metrics().sendLatency(System.nanoTime() - batch.get(0).createdNanos);
 		}
-		int texts = 0;
-		long textBytes = 0;
 		for (int i = 0; i < batch.size(); i++) {
 			Outbound message = batch.get(i);
 			if (failure != null) {
 				message.fail(failure);
-				continue;
 			}
-			message.succeed();
-			this.handlers.sent(this.session, message);
-			if (!message.isBinary()) {
-				texts++;
-				textBytes += message.byteLength();
+			else {
+				message.succeed();
+				this.handlers.sent(this.session, message);
+				this.writer.countSent(message);
 			}
-		}
-		if (failure == null) {
-			recordSent(metrics, batch, texts, textBytes);
 		}
 		batch.clear();
-	}
-
-	private static void recordSent(HubMetrics.Recorder metrics, List<Outbound> batch, int texts, long textBytes) {
-		if (texts > 0) {
-			metrics.sent(false, texts, textBytes);
-		}
-		int binaries = batch.size() - texts;
-		if (binaries > 0) {
-			long binaryBytes = 0;
-			for (Outbound message : batch) {
-				binaryBytes += message.isBinary() ? message.byteLength() : 0;
-			}
-			metrics.sent(true, binaries, binaryBytes);
-		}
 	}
 
 	private List<Outbound> batch() {

@@ -400,6 +400,10 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		return this.metrics.recorder();
 	}
 
+	HubMetrics hubMetrics() {
+		return this.metrics;
+	}
+
 	/**
 	 * Return a stage completed once the connection is closed or its close frame was sent,
 	 * or the upgrade was given up.
@@ -505,6 +509,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private void disconnect(CloseStatus status) {
 		this.registry.unregister(this);
+		this.writer.retire();
 		this.rooms.leaveAll().forEach((room) -> this.handlers.left(this, room));
 		this.disconnectStatus = status;
 		if (this.counted) {

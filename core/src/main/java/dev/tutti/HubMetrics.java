@@ -1,5 +1,7 @@
 package dev.tutti;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Where the hub's parts report what they do, for meters: forwards to the bound
  * {@link Recorder}, or, until one is bound, nowhere at the cost of a field read. The
@@ -12,12 +14,38 @@ final class HubMetrics {
 
 	private volatile Recorder recorder = Recorder.NONE;
 
+	/** What the writers of ended sessions wrote; live writers keep their own counts. */
+	private final LongAdder[] retired = { new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+			new LongAdder() };
+
 	void bind(Recorder recorder) {
 		this.recorder = recorder;
 	}
 
 	Recorder recorder() {
 		return this.recorder;
+	}
+
+	/**
+	 * Add to what the writers of ended sessions wrote.
+	 * @param total one of the {@link SessionWriter} totals
+	 * ({@code SessionWriter.TEXTS}...)
+	 */
+	void retire(int total, long amount) {
+		this.retired[total].add(amount);
+	}
+
+	/**
+	 * Return one of the totals of everything the hub's writers wrote: the ended sessions'
+	 * and the live ones'. Costs a pass over the sessions, so read it when metrics are
+	 * scraped, not per message.
+	 */
+	long total(int total, SessionRegistry registry) {
+		long sum = this.retired[total].sum();
+		for (DefaultSession session : registry.sessions()) {
+			sum += session.writer().total(total);
+		}
+		return sum;
 	}
 
 	/**
@@ -48,24 +76,12 @@ final class HubMetrics {
 		}
 
 		/**
-		 * A drain settled messages of one type as written.
-		 */
-		default void sent(boolean binary, int messages, long bytes) {
-		}
-
-		/**
 		 * Messages were dropped: buffer-full, session-closed or write-failed.
 		 */
 		default void dropped(String reason, int messages) {
 		}
 
 		default void broadcast(int recipients, long nanos) {
-		}
-
-		/**
-		 * The transport wrote to the network once (a flush, or an unbatched send).
-		 */
-		default void written() {
 		}
 
 		/**

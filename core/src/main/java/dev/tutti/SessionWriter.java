@@ -23,7 +23,24 @@ import org.jspecify.annotations.Nullable;
  */
 final class SessionWriter {
 
+	/** Index of the total of text messages written. */
+	static final int TEXTS = 0;
+
+	/** Index of the total of text bytes written. */
+	static final int TEXT_BYTES = 1;
+
+	/** Index of the total of binary messages written. */
+	static final int BINARIES = 2;
+
+	/** Index of the total of binary bytes written. */
+	static final int BINARY_BYTES = 3;
+
+	/** Index of the total of writes to the network. */
+	static final int WRITES = 4;
+
 	private static final VarHandle DEADLINE;
+
+	private static final VarHandle TOTALS = MethodHandles.arrayElementVarHandle(long[].class);
 
 	static {
 		try {
@@ -98,6 +115,14 @@ final class SessionWriter {
 
 	/** Messages the overflow policy dropped; guarded. */
 	private long dropped;
+
+	/**
+	 * What this writer wrote, by the indexes above: written only by the running drain,
+	 * read by meters; after {@link #retire()}, counts go to the hub's totals instead.
+	 */
+	private final long[] totals = new long[5];
+
+	private volatile boolean retired;
 
 	/** When the write in flight times out on the heartbeat's clock, or 0 if none is. */
 	@SuppressWarnings("unused")
@@ -266,7 +291,55 @@ final class SessionWriter {
 		return this.dropped;
 	}
 
+	/**
+	 * Hand what this writer wrote over to the hub's totals, as its session ends.
+	 */
+	void retire() {
+		this.retired = true;
+		HubMetrics metrics = this.session.hubMetrics();
+		for (int i = 0; i < this.totals.length; i++) {
+			metrics.retire(i, (long) TOTALS.getOpaque(this.totals, i));
+		}
+	}
+
+	/**
+	 * Return one of this writer's totals, for meters.
+	 */
+	long total(int total) {
+		return this.retired ? 0 : (long) TOTALS.getOpaque(this.totals, total);
+	}
+
 	// For the drains
+
+	/**
+	 * Count a message written: plain arithmetic on the drain's own fields.
+	 */
+	void countSent(Outbound message) {
+		if (message.isBinary()) {
+			add(BINARIES, 1);
+			add(BINARY_BYTES, message.byteLength());
+		}
+		else {
+			add(TEXTS, 1);
+			add(TEXT_BYTES, message.byteLength());
+		}
+	}
+
+	/**
+	 * Count writes to the network.
+	 */
+	void countWrites(int writes) {
+		add(WRITES, writes);
+	}
+
+	private void add(int total, long amount) {
+		if (this.retired) {
+			this.session.hubMetrics().retire(total, amount);
+		}
+		else {
+			TOTALS.setOpaque(this.totals, total, (long) TOTALS.getOpaque(this.totals, total) + amount);
+		}
+	}
 
 	/**
 	 * Return how many messages are queued.

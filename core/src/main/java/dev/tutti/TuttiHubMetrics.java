@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -81,7 +82,34 @@ public final class TuttiHubMetrics implements MeterBinder {
 			.tags(tags)
 			.description("Rooms that have members")
 			.register(registry);
+		sent(registry, tags, "tutti.messages.sent", "text", SessionWriter.TEXTS, BaseUnits.MESSAGES,
+				"Outbound messages written, counted per recipient");
+		sent(registry, tags, "tutti.messages.sent", "binary", SessionWriter.BINARIES, BaseUnits.MESSAGES,
+				"Outbound messages written, counted per recipient");
+		sent(registry, tags, "tutti.messages.sent.bytes", "text", SessionWriter.TEXT_BYTES, BaseUnits.BYTES,
+				"Payload bytes of outbound messages written (UTF-8 for text)");
+		sent(registry, tags, "tutti.messages.sent.bytes", "binary", SessionWriter.BINARY_BYTES, BaseUnits.BYTES,
+				"Payload bytes of outbound messages written (UTF-8 for text)");
+		FunctionCounter.builder("tutti.writes", this.hub, (hub) -> total(hub, SessionWriter.WRITES))
+			.tags(tags)
+			.description("Writes to the network: flushes of a session's batch, or unbatched sends")
+			.baseUnit("writes")
+			.register(registry);
 		this.hub.metrics().bind(new Recorder(registry, tags));
+	}
+
+	private void sent(MeterRegistry registry, Tags tags, String name, String type, int total, String baseUnit,
+			String description) {
+		FunctionCounter.builder(name, this.hub, (hub) -> total(hub, total))
+			.tags(tags)
+			.tag("type", type)
+			.description(description)
+			.baseUnit(baseUnit)
+			.register(registry);
+	}
+
+	private static double total(Hub hub, int total) {
+		return hub.metrics().total(total, hub.registry());
 	}
 
 	private static double queued(Hub hub) {
@@ -112,14 +140,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 
 		private final Counter binaryReceivedBytes;
 
-		private final Counter textSent;
-
-		private final Counter binarySent;
-
-		private final Counter textSentBytes;
-
-		private final Counter binarySentBytes;
-
 		private final Map<String, Counter> dropped;
 
 		private final Counter broadcasts;
@@ -129,8 +149,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 		private final Timer broadcastDuration;
 
 		private final Timer sendLatency;
-
-		private final Counter writes;
 
 		private final Timer heartbeatRtt;
 
@@ -150,10 +168,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 			this.binaryReceived = received(registry, tags, "binary");
 			this.textReceivedBytes = receivedBytes(registry, tags, "text");
 			this.binaryReceivedBytes = receivedBytes(registry, tags, "binary");
-			this.textSent = sent(registry, tags, "text");
-			this.binarySent = sent(registry, tags, "binary");
-			this.textSentBytes = sentBytes(registry, tags, "text");
-			this.binarySentBytes = sentBytes(registry, tags, "binary");
 			this.dropped = counters(registry, "tutti.messages.dropped", tags, "reason", DROP_REASONS,
 					"Outbound messages that were not written, by reason", BaseUnits.MESSAGES);
 			this.broadcasts = Counter.builder("tutti.broadcasts")
@@ -172,11 +186,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 			this.sendLatency = Timer.builder("tutti.send.latency")
 				.tags(tags)
 				.description("Time from queueing to writing of the oldest message of each write")
-				.register(registry);
-			this.writes = Counter.builder("tutti.writes")
-				.tags(tags)
-				.description("Writes to the network: flushes of a session's batch, or unbatched sends")
-				.baseUnit("writes")
 				.register(registry);
 			this.heartbeatRtt = Timer.builder("tutti.heartbeat.rtt")
 				.tags(tags)
@@ -208,12 +217,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 		}
 
 		@Override
-		public void sent(boolean binary, int messages, long bytes) {
-			(binary ? this.binarySent : this.textSent).increment(messages);
-			(binary ? this.binarySentBytes : this.textSentBytes).increment(bytes);
-		}
-
-		@Override
 		public void dropped(String reason, int messages) {
 			increment(this.dropped, reason, messages);
 		}
@@ -223,11 +226,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 			this.broadcasts.increment();
 			this.recipients.record(recipients);
 			this.broadcastDuration.record(nanos, TimeUnit.NANOSECONDS);
-		}
-
-		@Override
-		public void written() {
-			this.writes.increment();
 		}
 
 		@Override
@@ -266,24 +264,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 				.tags(tags)
 				.tag("type", type)
 				.description("Payload bytes of whole inbound messages (UTF-8 for text)")
-				.baseUnit(BaseUnits.BYTES)
-				.register(registry);
-		}
-
-		private static Counter sent(MeterRegistry registry, Tags tags, String type) {
-			return Counter.builder("tutti.messages.sent")
-				.tags(tags)
-				.tag("type", type)
-				.description("Outbound messages written, counted per recipient")
-				.baseUnit(BaseUnits.MESSAGES)
-				.register(registry);
-		}
-
-		private static Counter sentBytes(MeterRegistry registry, Tags tags, String type) {
-			return Counter.builder("tutti.messages.sent.bytes")
-				.tags(tags)
-				.tag("type", type)
-				.description("Payload bytes of outbound messages written (UTF-8 for text)")
 				.baseUnit(BaseUnits.BYTES)
 				.register(registry);
 		}

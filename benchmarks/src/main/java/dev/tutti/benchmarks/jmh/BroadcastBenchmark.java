@@ -4,6 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tutti.BroadcastResult;
 import dev.tutti.Hub;
+import dev.tutti.TuttiHubMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -18,9 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The cost of one broadcast to every session of a hub whose sessions write to a
  * {@link NoopConnection}: encoding once, offering to each session's queue and draining
- * it. The score is per broadcast; divide by {@code sessions} for the cost per recipient,
- * or compare the two sizes for the cost of one more recipient. Run with {@code -prof gc}:
- * {@code gc.alloc.rate.norm} is the allocation per broadcast.
+ * it, with the hub's meters bound to a registry or not. The score is per broadcast;
+ * divide by {@code sessions} for the cost per recipient, or compare the two sizes for the
+ * cost of one more recipient. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is
+ * the allocation per broadcast.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,8 +33,12 @@ public class BroadcastBenchmark {
 	private static final String MESSAGE = "{\"type\":\"broadcast\",\"payload\":{\"id\":1,\"sendTime\":1700000000000}}";
 
 	/** Number of open sessions. */
-	@Param({ "10", "10000" })
+	@Param({ "10", "1000", "10000" })
 	public int sessions;
+
+	/** Whether the hub's meters are bound to a registry. */
+	@Param({ "false", "true" })
+	public boolean metrics;
 
 	private Hub hub;
 
@@ -41,6 +48,9 @@ public class BroadcastBenchmark {
 	@Setup(Level.Trial)
 	public void openSessions() {
 		this.hub = Hubs.create();
+		if (this.metrics) {
+			new TuttiHubMetrics(this.hub).bindTo(new SimpleMeterRegistry());
+		}
 		for (int i = 0; i < this.sessions; i++) {
 			NoopConnection.connect(this.hub);
 		}
