@@ -15,11 +15,14 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the meters of one {@link Hub} to a Micrometer registry. Every meter is tagged
  * with {@code hub} (the hub's name); other tags come from small fixed sets, never a
- * session id, user, room or address.
+ * session id, user, room or address. Counts of sessions and messages carry no base unit,
+ * so that Prometheus names them plainly ({@code tutti_sessions_active},
+ * {@code tutti_messages_sent_total}); byte counts are in bytes and timers in seconds.
  * <p>
  * The hub records per broadcast, per drain (one write of a session's batch) and per
  * session event, never per recipient: a broadcast to a thousand sessions costs a counter,
@@ -71,20 +74,18 @@ public final class TuttiHubMetrics implements MeterBinder {
 		Gauge.builder("tutti.sessions.active", this.hub, Hub::size)
 			.tags(tags)
 			.description("Open sessions, including those whose connection is opening")
-			.baseUnit(BaseUnits.SESSIONS)
 			.register(registry);
 		Gauge.builder("tutti.outbound.queued", this.hub, TuttiHubMetrics::queued)
 			.tags(tags)
 			.description("Messages waiting in the outbound buffers of all sessions")
-			.baseUnit(BaseUnits.MESSAGES)
 			.register(registry);
 		Gauge.builder("tutti.rooms.active", this.hub, (hub) -> hub.registry().rooms().count())
 			.tags(tags)
 			.description("Rooms that have members")
 			.register(registry);
-		sent(registry, tags, "tutti.messages.sent", "text", SessionWriter.TEXTS, BaseUnits.MESSAGES,
+		sent(registry, tags, "tutti.messages.sent", "text", SessionWriter.TEXTS, null,
 				"Outbound messages written, counted per recipient");
-		sent(registry, tags, "tutti.messages.sent", "binary", SessionWriter.BINARIES, BaseUnits.MESSAGES,
+		sent(registry, tags, "tutti.messages.sent", "binary", SessionWriter.BINARIES, null,
 				"Outbound messages written, counted per recipient");
 		sent(registry, tags, "tutti.messages.sent.bytes", "text", SessionWriter.TEXT_BYTES, BaseUnits.BYTES,
 				"Payload bytes of outbound messages written (UTF-8 for text)");
@@ -93,12 +94,11 @@ public final class TuttiHubMetrics implements MeterBinder {
 		FunctionCounter.builder("tutti.writes", this.hub, (hub) -> total(hub, SessionWriter.WRITES))
 			.tags(tags)
 			.description("Writes to the network: flushes of a session's batch, or unbatched sends")
-			.baseUnit("writes")
 			.register(registry);
 		this.hub.metrics().bind(new Recorder(registry, tags));
 	}
 
-	private void sent(MeterRegistry registry, Tags tags, String name, String type, int total, String baseUnit,
+	private void sent(MeterRegistry registry, Tags tags, String name, String type, int total, @Nullable String baseUnit,
 			String description) {
 		FunctionCounter.builder(name, this.hub, (hub) -> total(hub, total))
 			.tags(tags)
@@ -158,18 +158,17 @@ public final class TuttiHubMetrics implements MeterBinder {
 			this.opened = Counter.builder("tutti.sessions.opened")
 				.tags(tags)
 				.description("Sessions whose connection opened")
-				.baseUnit(BaseUnits.SESSIONS)
 				.register(registry);
 			this.closed = counters(registry, "tutti.sessions.closed", tags, "reason", CLOSE_REASONS,
-					"Sessions that ended, by reason", BaseUnits.SESSIONS);
+					"Sessions that ended, by reason");
 			this.handshakes = counters(registry, "tutti.handshakes", tags, "outcome", HANDSHAKE_OUTCOMES,
-					"WebSocket handshakes, by outcome", "handshakes");
+					"WebSocket handshakes, by outcome");
 			this.textReceived = received(registry, tags, "text");
 			this.binaryReceived = received(registry, tags, "binary");
 			this.textReceivedBytes = receivedBytes(registry, tags, "text");
 			this.binaryReceivedBytes = receivedBytes(registry, tags, "binary");
 			this.dropped = counters(registry, "tutti.messages.dropped", tags, "reason", DROP_REASONS,
-					"Outbound messages that were not written, by reason", BaseUnits.MESSAGES);
+					"Outbound messages that were not written, by reason");
 			this.broadcasts = Counter.builder("tutti.broadcasts")
 				.tags(tags)
 				.description("Broadcasts, to any target")
@@ -177,7 +176,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 			this.recipients = DistributionSummary.builder("tutti.broadcast.recipients")
 				.tags(tags)
 				.description("Sessions a broadcast was offered to")
-				.baseUnit(BaseUnits.SESSIONS)
 				.register(registry);
 			this.broadcastDuration = Timer.builder("tutti.broadcast.duration")
 				.tags(tags)
@@ -185,14 +183,16 @@ public final class TuttiHubMetrics implements MeterBinder {
 				.register(registry);
 			this.sendLatency = Timer.builder("tutti.send.latency")
 				.tags(tags)
+				.publishPercentileHistogram()
 				.description("Time from queueing to writing of the oldest message of each write")
 				.register(registry);
 			this.heartbeatRtt = Timer.builder("tutti.heartbeat.rtt")
 				.tags(tags)
+				.publishPercentileHistogram()
 				.description("Time from a ping to the pong that answers it")
 				.register(registry);
 			this.handlerErrors = counters(registry, "tutti.handler.errors", tags, "handler", HANDLERS,
-					"Exceptions thrown by the application's handlers, by kind of handler", "errors");
+					"Exceptions thrown by the application's handlers, by kind of handler");
 		}
 
 		@Override
@@ -255,7 +255,6 @@ public final class TuttiHubMetrics implements MeterBinder {
 				.tags(tags)
 				.tag("type", type)
 				.description("Whole inbound messages")
-				.baseUnit(BaseUnits.MESSAGES)
 				.register(registry);
 		}
 
@@ -269,16 +268,11 @@ public final class TuttiHubMetrics implements MeterBinder {
 		}
 
 		private static Map<String, Counter> counters(MeterRegistry registry, String name, Tags tags, String key,
-				List<String> values, String description, String baseUnit) {
+				List<String> values, String description) {
 			Map<String, Counter> counters = new HashMap<>();
 			for (String value : values) {
 				counters.put(value,
-						Counter.builder(name)
-							.tags(tags)
-							.tag(key, value)
-							.description(description)
-							.baseUnit(baseUnit)
-							.register(registry));
+						Counter.builder(name).tags(tags).tag(key, value).description(description).register(registry));
 			}
 			return Map.copyOf(counters);
 		}
