@@ -11,7 +11,8 @@ import java.util.TreeMap;
 import dev.tutti.Hub;
 
 /**
- * The key each hub is known by, and its state.
+ * What the endpoint and the health indicator share: the key each hub is known by, and its
+ * state.
  */
 final class Hubs {
 
