@@ -1,0 +1,97 @@
+package dev.tutti.spring.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.tutti.Hub;
+import dev.tutti.HubConfig;
+import dev.tutti.spring.actuate.TestSessions.Opened;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link TuttiHealthIndicator}, against real hubs.
+ */
+class TuttiHealthIndicatorTests {
+
+	private final Hub chat = Hub.create(HubConfig.builder().name("chat").build());
+
+	private final Hub feed = Hub.create(HubConfig.builder().name("feed").build());
+
+	private final TuttiHealthIndicator indicator = new TuttiHealthIndicator(
+			Map.of("chatHub", this.chat, "feedHub", this.feed));
+
+	@AfterEach
+	void closeHubs() {
+		this.chat.close();
+		this.feed.close();
+	}
+
+	@Test
+	void upWithTheSessionsOfEveryHub() {
+		TestSessions.open(this.chat);
+		TestSessions.open(this.chat);
+		TestSessions.open(this.feed);
+		Health health = this.indicator.health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsOnlyKeys("hubs");
+		assertThat(hubs(health)).containsExactly(Map.entry("chat", Map.of("state", "open", "sessions", 2)),
+				Map.entry("feed", Map.of("state", "open", "sessions", 1)));
+	}
+
+	@Test
+	void outOfServiceWhileAHubCloses() {
+		Opened opened = TestSessions.open(this.feed, new TestConnection().stall());
+		opened.session().write("queued");
+		this.feed.close();
+		try {
+			Health health = this.indicator.health();
+			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(hubs(health)).containsEntry("chat", Map.of("state", "open", "sessions", 0))
+				.containsEntry("feed", Map.of("state", "closing", "sessions", 0));
+		}
+		finally {
+			opened.connection().release();
+		}
+	}
+
+	@Test
+	void outOfServiceOnceAHubIsClosed() {
+		this.chat.close();
+		await().until(() -> hubs(this.indicator.health()).get("chat").equals(Map.of("state", "closed", "sessions", 0)));
+		assertThat(this.indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void upWithoutHubs() {
+		Health health = new TuttiHealthIndicator(Map.of()).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(hubs(health)).isEmpty();
+	}
+
+	@Test
+	void hubsThatShareANameAreReportedByBeanName() {
+		Hub other = Hub.create(HubConfig.builder().name("chat").build());
+		try {
+			Map<String, Hub> hubs = new LinkedHashMap<>();
+			hubs.put("chatHub", this.chat);
+			hubs.put("otherChatHub", other);
+			assertThat(hubs(new TuttiHealthIndicator(hubs).health())).containsOnlyKeys("chatHub", "otherChatHub");
+		}
+		finally {
+			other.close();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Object>> hubs(Health health) {
+		return (Map<String, Map<String, Object>>) health.getDetails().get("hubs");
+	}
+
+}
