@@ -112,9 +112,10 @@ class BatchingWriterTests {
 
 		healthy.session().write("x");
 
-		// The stalled flushes give up after 5 s; the healthy session must not wait for
-		// them.
-		await().atMost(Duration.ofSeconds(3)).until(() -> healthy.events().contains("flush"));
+		// The stalled flushes block until released; the healthy session must not wait for
+		// them, so it is served by a writer thread added for them.
+		await().atMost(Duration.ofSeconds(20)).until(() -> healthy.events().contains("flush"));
+		assertThat(stalled).allSatisfy((connection) -> assertThat(connection.events()).doesNotContain("flush"));
 		assertThat(this.hub.threads().writerPool().getCorePoolSize()).isGreaterThan(writers);
 		stalled.forEach(BatchingConnection::releaseFlushes);
 		await().until(() -> this.hub.threads().writerPool().getCorePoolSize() == writers);
@@ -235,7 +236,7 @@ class BatchingWriterTests {
 			this.flushStarted.countDown();
 			Throwable failure = null;
 			try {
-				this.flushGate.await(5, TimeUnit.SECONDS);
+				this.flushGate.await(30, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
