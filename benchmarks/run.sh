@@ -118,6 +118,17 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The prefix that runs a command with the NICE value. Where the kernel groups processes by
+# session for scheduling (sched_autogroup_enabled), a nice value counts only against processes of
+# the same session, not against another user's build: with NICE set, a benchmark process runs in a
+# session of its own, whose group gets the NICE value too. Every command of the prefix replaces
+# itself with the next (exec), so a background command's $! is the java process.
+PRIORITY=()
+if [[ "$NICE" != 0 ]]; then
+	# shellcheck disable=SC2016
+	PRIORITY=(setsid bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$NICE")
+fi
+
 # start_server LOG_NAME SERVER PORT [JVM_OPTION...] [-- SPRING_ARGUMENT...]
 start_server() {
 	local name=$1 server=$2 port=$3
@@ -126,7 +137,7 @@ start_server() {
 	while [[ $# -gt 0 && "$1" != "--" ]]; do jvm+=("$1"); shift; done
 	[[ $# -gt 0 ]] && shift
 	spring=("$@")
-	nice -n "$NICE" taskset -c 0 java "${SERVER_JVM[@]}" ${EXTRA_JVM[@]+"${EXTRA_JVM[@]}"} ${jvm[@]+"${jvm[@]}"} \
+	${PRIORITY[@]+"${PRIORITY[@]}"} taskset -c 0 java "${SERVER_JVM[@]}" ${EXTRA_JVM[@]+"${EXTRA_JVM[@]}"} ${jvm[@]+"${jvm[@]}"} \
 		-jar "$JAR" --server="$server" --server.port="$port" ${spring[@]+"${spring[@]}"} \
 		${EXTRA_SPRING[@]+"${EXTRA_SPRING[@]}"} ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} >"$OUT/$name-server.log" 2>&1 &
 	SERVER_PID=$!
@@ -165,7 +176,7 @@ start_variant() {
 }
 
 load() {
-	timeout 1200 nice -n "$NICE" taskset -c 1 java "${LOAD_JVM[@]}" -cp "$CLASSES" dev.tutti.benchmarks.load.LoadGenerator "$@"
+	timeout 1200 ${PRIORITY[@]+"${PRIORITY[@]}"} taskset -c 1 java "${LOAD_JVM[@]}" -cp "$CLASSES" dev.tutti.benchmarks.load.LoadGenerator "$@"
 }
 
 # field KEY LINE: the value of KEY=value in a RESULT or MEMORY line
@@ -571,7 +582,7 @@ memory_table() {
 jmh() {
 	echo "== JMH ($(uptime | sed 's/.*load/load/'))"
 	# shellcheck disable=SC2086
-	nice -n "$NICE" taskset -c 1 java -cp "$CLASSES:$(cat "$OUT/classpath.txt")" org.openjdk.jmh.Main $JMH_ARGS \
+	${PRIORITY[@]+"${PRIORITY[@]}"} taskset -c 1 java -cp "$CLASSES:$(cat "$OUT/classpath.txt")" org.openjdk.jmh.Main $JMH_ARGS \
 		-rf csv -rff "$OUT/jmh.csv" 'dev.tutti.benchmarks.jmh.*' | tee "$OUT/jmh.txt"
 	echo
 	awk -F, '{ gsub(/["\r]/, "") }
