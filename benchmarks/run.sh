@@ -33,9 +33,11 @@
 # Connection modes: SOURCE_ADDRESSES (8 loopback source addresses for the clients),
 # MAX_CONNECTIONS (100000), CHURN_BATCH (200 connections opened at once), CHURN_COLD_CYCLES (5),
 # CHURN_WARMUP (5000 connections), CHURN_CYCLES (25), CHURN_ABRUPT (0; the share of
-# connections closed without a close frame, e.g. 0.33), CHURN_ROUNDS (3), STORM_CLIENTS
-# (10000), STORM_TIMEOUT (60 s), STORM_HEAP (2g), STORM_ROUNDS (3), STORM_DEFAULT_LIMIT
-# ("baseline": servers also stormed once with Tomcat's default max-connections; "" for none),
+# connections closed without a close frame, e.g. 0.33), CHURN_ROUNDS (3), CHURN_ACCEPT_COUNT
+# (1000), STORM_CLIENTS (10000), STORM_TIMEOUT (60 s), STORM_HEAP (2g), STORM_ROUNDS (3),
+# STORM_ACCEPT_COUNTS ("100 4096": the storm runs with each of these accept queues),
+# STORM_DEFAULT_LIMIT ("baseline": servers also stormed once with Tomcat's default
+# max-connections; "" for none),
 # IDLE_CONNECTIONS (5000), IDLE_ROUNDS (3), IDLE_LARGE_CLIENTS (20000, lowered to fit the
 # open-file limit), IDLE_LARGE_HEAP (4g), IDLE_LARGE_ROUNDS (3), CONNECTION_SERVERS ("tutti
 # baseline").
@@ -75,11 +77,13 @@ CHURN_WARMUP=${CHURN_WARMUP:-5000}
 CHURN_CYCLES=${CHURN_CYCLES:-25}
 CHURN_ABRUPT=${CHURN_ABRUPT:-0}
 CHURN_ROUNDS=${CHURN_ROUNDS:-3}
+CHURN_ACCEPT_COUNT=${CHURN_ACCEPT_COUNT:-1000}
 STORM_CLIENTS=${STORM_CLIENTS:-10000}
 STORM_TIMEOUT=${STORM_TIMEOUT:-60}
 STORM_HEAP=${STORM_HEAP:-2g}
 STORM_ROUNDS=${STORM_ROUNDS:-3}
 STORM_DEFAULT_LIMIT=${STORM_DEFAULT_LIMIT-baseline}
+STORM_ACCEPT_COUNTS=${STORM_ACCEPT_COUNTS:-"100 4096"}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
 IDLE_ROUNDS=${IDLE_ROUNDS:-3}
 IDLE_LARGE_CLIENTS=${IDLE_LARGE_CLIENTS:-20000}
@@ -315,7 +319,7 @@ ratio_lines() {
 				for (i = 1; i <= n; i++) line = line " " ((y[c[i]] > 0) ? sprintf("%.2f", x[c[i]] / y[c[i]]) : "-")
 				print line
 			}
-		}' "$file" | sort -k1,1n -k3,3
+		}' "$file" | sort -k1,1n -k3,3n
 }
 
 large() {
@@ -411,11 +415,13 @@ memory() {
 
 # Connection churn: every round starts each server afresh and runs CHURN_COLD_CYCLES cycles of
 # CHURN_BATCH connections opened at once and closed (cold), CHURN_WARMUP more connections, a full
-# GC, and CHURN_CYCLES cycles (warm). Tomcat's accept queue (server.tomcat.accept-count, 100 by
-# default) is left as it is: a batch larger than it loses some SYNs, which the clients resend
-# after a second; that stretches the wall-clock time (listen_drops counts them), not the CPU time.
+# GC, and CHURN_CYCLES cycles (warm). Both servers get an accept queue of CHURN_ACCEPT_COUNT
+# (server.tomcat.accept-count, 100 by default): with Tomcat's default, a batch of 200 lost SYNs
+# that the clients resent only a second later, so the server sat idle for most of each cycle and
+# its background work counted as connections' CPU time.
 churn() {
 	local port=$((PORT + 100)) round server
+	EXTRA_SPRING=(--server.tomcat.accept-count="$CHURN_ACCEPT_COUNT")
 	for round in $(seq "$CHURN_ROUNDS"); do
 		# shellcheck disable=SC2086
 		for server in $(round_order "$round" $CONNECTION_SERVERS); do
@@ -429,12 +435,14 @@ churn() {
 			port=$((port + 1))
 		done
 	done
+	EXTRA_SPRING=()
 	collect_lines CHURN churn "$CHURN_ROUNDS" "$CONNECTION_SERVERS" phase server_cpu_us_per_conn conn_per_cpu_s conn_per_s \
 		server_cpu_pct handshake_p50_ms handshake_p99_ms server_writes_per_conn connections failed unclosed listen_drops \
 		>"$OUT/churn-results.txt"
 	echo
 	echo "Connection churn: server CPU per connection, handshake to close (batches of $CHURN_BATCH," \
-		"$(awk -v f="$CHURN_ABRUPT" 'BEGIN { printf "%.0f", f * 100 }')% closed abruptly)"
+		"$(awk -v f="$CHURN_ABRUPT" 'BEGIN { printf "%.0f", f * 100 }')% closed abruptly, accept queue" \
+		"$CHURN_ACCEPT_COUNT)"
 	churn_table <"$OUT/churn-results.txt"
 	echo
 	echo "Median of each column over the $CHURN_ROUNDS rounds"
@@ -453,28 +461,35 @@ churn_table() {
 }
 
 # Reconnect storm: every round starts each server afresh, and STORM_CLIENTS clients connect at
-# once (cold), then close, and connect at once again (warm). Tomcat's accept queue is left at its
-# default (100): most of a storm's time is the clients resending the SYNs the kernel dropped.
+# once (cold), then close, and connect at once again (warm); all of it once for each accept queue
+# size in STORM_ACCEPT_COUNTS (Tomcat's default is 100; the kernel caps it at
+# net.core.somaxconn). With a small queue most of a storm's time is the clients resending the
+# SYNs the kernel dropped (after 1, 3, 7, 15, 31 s), with a large one it is the server's work.
 storm() {
-	local port=$((PORT + 200)) round server
+	local port=$((PORT + 200)) round server accept
+	local keys=(phase all_open_ms opened failed timed_out conn_p50_ms conn_p99_ms issue_ms server_cpu_us_per_conn
+		listen_drops)
 	EXTRA_JVM=(-Xms"$STORM_HEAP" -Xmx"$STORM_HEAP")
-	EXTRA_SPRING=(--server.tomcat.max-connections="$MAX_CONNECTIONS")
-	for round in $(seq "$STORM_ROUNDS"); do
-		# shellcheck disable=SC2086
-		for server in $(round_order "$round" $CONNECTION_SERVERS); do
-			echo "== storm, round $round of $STORM_ROUNDS, $server: $STORM_CLIENTS clients at once" \
-				"($(uptime | sed 's/.*load/load/'))"
-			start_variant "$server" "storm-$round" "$port"
-			load --mode=storm --port="$port" --label="$server" --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
-				--clients="$STORM_CLIENTS" --timeout="$STORM_TIMEOUT" | tee "$OUT/$server-storm-$round.txt"
-			stop_server
-			port=$((port + 1))
+	for accept in $STORM_ACCEPT_COUNTS; do
+		EXTRA_SPRING=(--server.tomcat.max-connections="$MAX_CONNECTIONS" --server.tomcat.accept-count="$accept")
+		for round in $(seq "$STORM_ROUNDS"); do
+			# shellcheck disable=SC2086
+			for server in $(round_order "$round" $CONNECTION_SERVERS); do
+				echo "== storm, accept queue $accept, round $round of $STORM_ROUNDS, $server: $STORM_CLIENTS clients at" \
+					"once ($(uptime | sed 's/.*load/load/'))"
+				start_variant "$server" "storm-$accept-$round" "$port"
+				load --mode=storm --port="$port" --label="$server" --pid="$SERVER_PID" \
+					--source-addresses="$SOURCE_ADDRESSES" --clients="$STORM_CLIENTS" --timeout="$STORM_TIMEOUT" |
+					tee "$OUT/$server-storm-$accept-$round.txt"
+				stop_server
+				port=$((port + 1))
+			done
 		done
 	done
 	EXTRA_SPRING=()
 	for server in $STORM_DEFAULT_LIMIT; do
-		echo "== storm, $server with Tomcat's default max-connections: $STORM_CLIENTS clients at once" \
-			"($(uptime | sed 's/.*load/load/'))"
+		echo "== storm, $server with Tomcat's default max-connections and accept queue: $STORM_CLIENTS clients at" \
+			"once ($(uptime | sed 's/.*load/load/'))"
 		start_variant "$server" storm-default-limit "$port"
 		load --mode=storm --port="$port" --label="$server" --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
 			--clients="$STORM_CLIENTS" --timeout="$STORM_TIMEOUT" --warm=false | tee "$OUT/$server-storm-default-limit-1.txt"
@@ -482,19 +497,21 @@ storm() {
 		port=$((port + 1))
 	done
 	EXTRA_JVM=()
-	local keys=(phase all_open_ms opened failed timed_out conn_p50_ms conn_p99_ms issue_ms server_cpu_us_per_conn
-		listen_drops)
-	collect_lines STORM storm "$STORM_ROUNDS" "$CONNECTION_SERVERS" "${keys[@]}" >"$OUT/storm-results.txt"
-	echo
-	echo "Reconnect storm: $STORM_CLIENTS clients at once, $SOURCE_ADDRESSES source addresses, max-connections" \
-		"$MAX_CONNECTIONS (all open: ms from the first connect to the last upgrade response; -1: not all opened)"
-	storm_table <"$OUT/storm-results.txt"
-	echo
-	echo "Median of each column over the $STORM_ROUNDS rounds"
-	median_lines <"$OUT/storm-results.txt" | storm_table
+	for accept in $STORM_ACCEPT_COUNTS; do
+		collect_lines STORM "storm-$accept" "$STORM_ROUNDS" "$CONNECTION_SERVERS" "${keys[@]}" \
+			>"$OUT/storm-$accept-results.txt"
+		echo
+		echo "Reconnect storm: $STORM_CLIENTS clients at once, accept queue $accept, $SOURCE_ADDRESSES source" \
+			"addresses, max-connections $MAX_CONNECTIONS (all open: ms from the first connect to the last upgrade" \
+			"response; -1: not all opened)"
+		storm_table <"$OUT/storm-$accept-results.txt"
+		echo
+		echo "Median of each column over the $STORM_ROUNDS rounds"
+		median_lines <"$OUT/storm-$accept-results.txt" | storm_table
+	done
 	if [[ -n "$STORM_DEFAULT_LIMIT" ]]; then
 		echo
-		echo "With Tomcat's default max-connections (8192), cold only"
+		echo "With Tomcat's default max-connections (8192) and accept queue (100), cold only"
 		collect_lines STORM storm-default-limit 1 "$STORM_DEFAULT_LIMIT" "${keys[@]}" | storm_table
 	fi
 }
