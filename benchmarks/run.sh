@@ -4,25 +4,50 @@
 #
 #   ./run.sh            broadcast steps, then idle memory, for both servers; prints a table
 #   ./run.sh shootout   broadcast steps only
-#   ./run.sh large      broadcasts of larger messages: Tutti, Tutti with Tomcat's buffer sizes,
-#                       the baseline
-#   ./run.sh memory     idle memory only
+#   ./run.sh large      broadcasts of messages of several sizes (LARGE_SIZES): Tutti, the
+#                       baseline; frames and writes per message
+#   ./run.sh memory     idle memory only, of several container settings (MEMORY_VARIANTS)
+#   ./run.sh churn      connection churn: server CPU per connection, handshake to close
+#   ./run.sh storm      reconnect storm: STORM_CLIENTS connecting at once
+#   ./run.sh idle       idle memory at IDLE_CONNECTIONS, without and with a warm-up round
+#   ./run.sh idle-large idle memory and opening time of about 20,000 connections
 #   ./run.sh jmh        JMH micro-benchmarks only (short settings)
 #   ./run.sh all        all of the above
 #
-# Each server runs pinned to CPU 0, the load generator to CPU 1; only 127.0.0.1 is used.
+# Each server runs pinned to CPU 0, the load generator to CPU 1; only loopback addresses
+# are used (127.0.0.1, and in the connection modes client sockets bound to 127.0.0.2 and on).
 # Settings (environment): STEPS (1000,2000,3000), BROADCASTS (100), CONCURRENCY (4),
 # WARMUP_BROADCASTS (500), ROUNDS (5 shootout rounds, each starting both servers afresh, in
-# alternating order), LARGE_PADDING (7000 bytes added to each payload in the large mode),
-# LARGE_CLIENTS (1000), LARGE_ROUNDS (3), LARGE_SERVERS ("tutti tutti-tomcat-buffers baseline"),
-# IDLE_CLIENTS (2000), HEAP (1g), SERVER_JVM_EXTRA and LOAD_JVM_EXTRA (more JVM options, for
-# example -Xlog:gc:file=gc.log), PORT (18080), SKIP_BUILD (0),
-# SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti baseline tutti-tomcat-buffers
-# baseline-small-buffers"), JMH_ARGS, NICE (0; a negative value favours the benchmark on a shared
-# machine). Besides tutti and baseline, a server variant may be tutti-tomcat-buffers (Tutti with
-# Tomcat's 8 KiB per-connection buffers instead of its own defaults) or baseline-small-buffers
-# (the baseline with the buffer sizes Tutti sets by default); tutti-frame-SIZE (for example
-# tutti-frame-8KB) is Tutti with that frame buffer size and its other defaults.
+# alternating order), LARGE_SIZES ("60 1024 8192 65536" bytes per broadcast message; 60 means
+# unpadded messages, about 65 bytes), LARGE_CLIENTS (1000), LARGE_ROUNDS (3), LARGE_SERVERS
+# ("tutti baseline"), IDLE_CLIENTS (2000, memory mode), HEAP (1g), SERVER_JVM_EXTRA and
+# LOAD_JVM_EXTRA (more JVM options, for example -Xlog:gc:file=gc.log), SERVER_ARGS_EXTRA
+# (more Spring arguments for every server, for example --server.tomcat.accept-count=1000),
+# PORT (18080), SKIP_BUILD (0), SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti
+# baseline tutti-tomcat-buffers baseline-small-buffers"), JMH_ARGS, NICE (0; a negative value
+# favours the benchmark on a shared machine). Besides tutti and baseline, a server variant may
+# be tutti-tomcat-buffers (Tutti with Tomcat's 8 KiB per-connection buffers instead of its own
+# defaults) or baseline-small-buffers (the baseline with the buffer sizes Tutti sets by
+# default); tutti-frame-SIZE (for example tutti-frame-8KB) is Tutti with that frame buffer size
+# and its other defaults.
+# Connection modes: SOURCE_ADDRESSES (8 loopback source addresses for the clients),
+# MAX_CONNECTIONS (100000), CHURN_BATCH (200 connections opened at once), CHURN_COLD_CYCLES (5),
+# CHURN_WARMUP (5000 connections), CHURN_CYCLES (25), CHURN_ABRUPT (0; the share of
+# connections closed without a close frame, e.g. 0.33), CHURN_ROUNDS (3), CHURN_ACCEPT_COUNT
+# (1000), STORM_CLIENTS (10000), STORM_TIMEOUT (60 s), STORM_HEAP (2g), STORM_ROUNDS (3),
+# STORM_ACCEPT_COUNTS ("100 4096": the storm runs with each of these accept queues),
+# STORM_DEFAULT_LIMIT ("baseline": servers also stormed once with Tomcat's default
+# max-connections; "" for none),
+# IDLE_CONNECTIONS (5000), IDLE_ROUNDS (3), IDLE_LARGE_CLIENTS (20000, lowered to fit the
+# open-file limit), IDLE_LARGE_HEAP (4g), IDLE_LARGE_ROUNDS (3), CONNECTION_SERVERS ("tutti
+# baseline").
+#
+# Tomcat accepts at most server.tomcat.max-connections (8192 by default) connections, and
+# Tutti has no property of its own for it yet (tutti.tomcat.max-connections, default 100000, is
+# on its way). Until it lands, the storm, idle and idle-large modes pass
+# --server.tomcat.max-connections=$MAX_CONNECTIONS to both servers, so that both are compared
+# with the same limit; the storm mode also runs the servers in STORM_DEFAULT_LIMIT once with
+# Tomcat's default limit, to show what a storm larger than it does.
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -32,10 +57,10 @@ BROADCASTS=${BROADCASTS:-100}
 CONCURRENCY=${CONCURRENCY:-4}
 WARMUP_BROADCASTS=${WARMUP_BROADCASTS:-500}
 ROUNDS=${ROUNDS:-5}
-LARGE_PADDING=${LARGE_PADDING:-7000}
+LARGE_SIZES=${LARGE_SIZES:-"60 1024 8192 65536"}
 LARGE_CLIENTS=${LARGE_CLIENTS:-1000}
 LARGE_ROUNDS=${LARGE_ROUNDS:-3}
-LARGE_SERVERS=${LARGE_SERVERS:-"tutti tutti-tomcat-buffers baseline"}
+LARGE_SERVERS=${LARGE_SERVERS:-"tutti baseline"}
 IDLE_CLIENTS=${IDLE_CLIENTS:-2000}
 HEAP=${HEAP:-1g}
 PORT=${PORT:-18080}
@@ -43,6 +68,28 @@ SHOOTOUT_SERVERS=${SHOOTOUT_SERVERS:-"tutti baseline"}
 MEMORY_VARIANTS=${MEMORY_VARIANTS:-"tutti baseline tutti-tomcat-buffers baseline-small-buffers"}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc"}
 NICE=${NICE:-0}
+SOURCE_ADDRESSES=${SOURCE_ADDRESSES:-8}
+MAX_CONNECTIONS=${MAX_CONNECTIONS:-100000}
+CONNECTION_SERVERS=${CONNECTION_SERVERS:-"tutti baseline"}
+CHURN_BATCH=${CHURN_BATCH:-200}
+CHURN_COLD_CYCLES=${CHURN_COLD_CYCLES:-5}
+CHURN_WARMUP=${CHURN_WARMUP:-5000}
+CHURN_CYCLES=${CHURN_CYCLES:-25}
+CHURN_ABRUPT=${CHURN_ABRUPT:-0}
+CHURN_ROUNDS=${CHURN_ROUNDS:-3}
+CHURN_ACCEPT_COUNT=${CHURN_ACCEPT_COUNT:-1000}
+STORM_CLIENTS=${STORM_CLIENTS:-10000}
+STORM_TIMEOUT=${STORM_TIMEOUT:-60}
+STORM_HEAP=${STORM_HEAP:-2g}
+STORM_ROUNDS=${STORM_ROUNDS:-3}
+STORM_DEFAULT_LIMIT=${STORM_DEFAULT_LIMIT-baseline}
+STORM_ACCEPT_COUNTS=${STORM_ACCEPT_COUNTS:-"100 4096"}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
+IDLE_ROUNDS=${IDLE_ROUNDS:-3}
+IDLE_LARGE_CLIENTS=${IDLE_LARGE_CLIENTS:-20000}
+IDLE_LARGE_HEAP=${IDLE_LARGE_HEAP:-4g}
+IDLE_LARGE_ROUNDS=${IDLE_LARGE_ROUNDS:-3}
+read -r -a SERVER_ARGS <<<"${SERVER_ARGS_EXTRA:-}"
 SERVER_JVM=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -XX:NativeMemoryTracking=summary ${SERVER_JVM_EXTRA:-})
 LOAD_JVM=(-Xms512m -Xmx512m -XX:+UseSerialGC ${LOAD_JVM_EXTRA:-})
 OUT=target/shootout-$(date +%Y%m%d-%H%M%S)
@@ -50,10 +97,13 @@ OUT=target/shootout-$(date +%Y%m%d-%H%M%S)
 JAR=$OUT/tutti-benchmarks.jar
 CLASSES=$OUT/classes
 SERVER_PID=
+# More JVM options and Spring arguments for the servers a mode starts
+EXTRA_JVM=()
+EXTRA_SPRING=()
 
 case "$MODE" in
-	default | all | shootout | large | memory | jmh) ;;
-	*) echo "Usage: $0 [shootout|large|memory|jmh|all]" >&2; exit 2 ;;
+	default | all | shootout | large | memory | churn | storm | idle | idle-large | jmh) ;;
+	*) echo "Usage: $0 [shootout|large|memory|churn|storm|idle|idle-large|jmh|all]" >&2; exit 2 ;;
 esac
 
 # Each client is a file descriptor on both sides: 3,000 clients need more than the usual 1,024.
@@ -72,6 +122,17 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The prefix that runs a command with the NICE value. Where the kernel groups processes by
+# session for scheduling (sched_autogroup_enabled), a nice value counts only against processes of
+# the same session, not against another user's build: with NICE set, a benchmark process runs in a
+# session of its own, whose group gets the NICE value too. Every command of the prefix replaces
+# itself with the next (exec), so a background command's $! is the java process.
+PRIORITY=()
+if [[ "$NICE" != 0 ]]; then
+	# shellcheck disable=SC2016
+	PRIORITY=(setsid bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$NICE")
+fi
+
 # start_server LOG_NAME SERVER PORT [JVM_OPTION...] [-- SPRING_ARGUMENT...]
 start_server() {
 	local name=$1 server=$2 port=$3
@@ -80,8 +141,9 @@ start_server() {
 	while [[ $# -gt 0 && "$1" != "--" ]]; do jvm+=("$1"); shift; done
 	[[ $# -gt 0 ]] && shift
 	spring=("$@")
-	nice -n "$NICE" taskset -c 0 java "${SERVER_JVM[@]}" ${jvm[@]+"${jvm[@]}"} -jar "$JAR" --server="$server" --server.port="$port" \
-		${spring[@]+"${spring[@]}"} >"$OUT/$name-server.log" 2>&1 &
+	${PRIORITY[@]+"${PRIORITY[@]}"} taskset -c 0 java "${SERVER_JVM[@]}" ${EXTRA_JVM[@]+"${EXTRA_JVM[@]}"} ${jvm[@]+"${jvm[@]}"} \
+		-jar "$JAR" --server="$server" --server.port="$port" ${spring[@]+"${spring[@]}"} \
+		${EXTRA_SPRING[@]+"${EXTRA_SPRING[@]}"} ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} >"$OUT/$name-server.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 240); do
 		if grep -q "Started ShootoutServer" "$OUT/$name-server.log"; then
@@ -118,7 +180,7 @@ start_variant() {
 }
 
 load() {
-	timeout 1200 nice -n "$NICE" taskset -c 1 java "${LOAD_JVM[@]}" -cp "$CLASSES" dev.tutti.benchmarks.load.LoadGenerator "$@"
+	timeout 1200 ${PRIORITY[@]+"${PRIORITY[@]}"} taskset -c 1 java "${LOAD_JVM[@]}" -cp "$CLASSES" dev.tutti.benchmarks.load.LoadGenerator "$@"
 }
 
 # field KEY LINE: the value of KEY=value in a RESULT or MEMORY line
@@ -228,29 +290,107 @@ median_lines() {
 		}'
 }
 
-large() {
-	local port=$((PORT + 20)) round server
-	for round in $(seq "$LARGE_ROUNDS"); do
-		# shellcheck disable=SC2086
-		for server in $(round_order "$round" $LARGE_SERVERS); do
-			echo "== large messages, round $round of $LARGE_ROUNDS, $server: $LARGE_CLIENTS clients, payloads padded" \
-				"by $LARGE_PADDING bytes ($(uptime | sed 's/.*load/load/'))"
-			start_variant "$server" "large-$round" "$port"
-			load --port="$port" --label="$server" --pid="$SERVER_PID" --steps="$LARGE_CLIENTS" --broadcasts="$BROADCASTS" \
-				--concurrency="$CONCURRENCY" --warmup-broadcasts="$WARMUP_BROADCASTS" \
-				--payload-padding="$LARGE_PADDING" | tee "$OUT/$server-large-$round.txt"
-			stop_server
-			port=$((port + 1))
+# collect_lines PREFIX KIND ROUNDS "SERVER..." KEY...: one line per round, server and PREFIX line of
+# the runs of that kind ($OUT/SERVER-KIND-ROUND.txt): "ROUND SERVER VALUE...", the values of
+# the KEYs in that order
+collect_lines() {
+	local prefix=$1 kind=$2 rounds=$3 servers=$4 round server line key
+	shift 4
+	for round in $(seq "$rounds"); do
+		for server in $servers; do
+			grep "^$prefix " "$OUT/$server-$kind-$round.txt" | while read -r line; do
+				echo "$round $server $(for key in "$@"; do field "$key" "$line"; done | tr '\n' ' ')"
+			done
 		done
 	done
-	# shellcheck disable=SC2086
-	collect_results large "$LARGE_ROUNDS" $LARGE_SERVERS >"$OUT/large-results.txt"
+}
+
+# ratio_lines FILE COLUMN...: for lines "ROUND SERVER KEY VALUE..." of tutti and baseline, the
+# ratio tutti / baseline of each given column (counted from 1) per round and key:
+# "ROUND ratio KEY RATIO..."
+ratio_lines() {
+	local file=$1
+	shift
+	awk -v columns="$*" 'BEGIN { n = split(columns, c, " ") }
+		$2 == "tutti" { t[$1 " " $3] = $0 } $2 == "baseline" { b[$1 " " $3] = $0 }
+		END {
+			for (k in t) if (k in b) {
+				split(t[k], x); split(b[k], y); line = x[1] " ratio " x[3]
+				for (i = 1; i <= n; i++) line = line " " ((y[c[i]] > 0) ? sprintf("%.2f", x[c[i]] / y[c[i]]) : "-")
+				print line
+			}
+		}' "$file" | sort -k1,1n -k3,3n
+}
+
+large() {
+	local port=$((PORT + 20)) round server size broadcasts warmup
+	for round in $(seq "$LARGE_ROUNDS"); do
+		for size in $LARGE_SIZES; do
+			# Fewer broadcasts for larger messages, so that a step moves about 1 GB at most.
+			broadcasts=$(per_bytes 1000000000 "$size" 20 "$BROADCASTS")
+			warmup=$(per_bytes 1000000000 "$size" 20 "$WARMUP_BROADCASTS")
+			# shellcheck disable=SC2086
+			for server in $(round_order "$round" $LARGE_SERVERS); do
+				echo "== large messages, round $round of $LARGE_ROUNDS, $server: $LARGE_CLIENTS clients, messages of" \
+					"$size bytes, $broadcasts broadcasts after $warmup ($(uptime | sed 's/.*load/load/'))"
+				read -r -a EXTRA_SPRING <<<"$(large_server_arguments "$server" "$size")"
+				start_variant "$server" "large-$size-$round" "$port"
+				EXTRA_SPRING=()
+				load --port="$port" --label="$server" --pid="$SERVER_PID" --steps="$LARGE_CLIENTS" --broadcasts="$broadcasts" \
+					--concurrency="$CONCURRENCY" --warmup-broadcasts="$warmup" --message-size="$size" |
+					tee "$OUT/$server-large-$size-$round.txt"
+				stop_server
+				port=$((port + 1))
+			done
+		done
+	done
+	for size in $LARGE_SIZES; do
+		# shellcheck disable=SC2086
+		# The size asked for, not the size measured (msg_bytes): unpadded messages vary by a few bytes.
+		collect_lines RESULT "large-$size" "$LARGE_ROUNDS" "$LARGE_SERVERS" msg_bytes clients p50_ms p95_ms msgs_per_s \
+			server_cpu_us_per_msg server_writes_per_msg frames_per_msg server_cpu_pct missing extra |
+			awk -v size="$size" '{ $3 = size; print }'
+	done >"$OUT/large-results.txt"
 	echo
-	echo "Broadcasts of about $((LARGE_PADDING + 60)) bytes to $LARGE_CLIENTS clients"
-	results_table <"$OUT/large-results.txt"
+	echo "Broadcasts to $LARGE_CLIENTS clients by message size (bytes); frames and writes per delivered message"
+	large_table <"$OUT/large-results.txt"
 	echo
 	echo "Median of each column over the $LARGE_ROUNDS rounds"
-	median_lines <"$OUT/large-results.txt" | results_table
+	median_lines <"$OUT/large-results.txt" | large_table
+	ratio_lines "$OUT/large-results.txt" 7 8 9 >"$OUT/large-ratios.txt"
+	echo
+	echo "Median ratios tutti / baseline over the rounds: msgs/s, CPU per message, writes per message"
+	median_lines <"$OUT/large-ratios.txt" | awk '{ printf "%8s bytes %8s %8s %8s\n", $3, $4, $5, $6 }'
+}
+
+# per_bytes BUDGET SIZE MIN MAX: how many broadcasts of SIZE bytes to LARGE_CLIENTS clients fit
+# in BUDGET bytes, at least MIN and at most MAX
+per_bytes() {
+	local n=$(($1 / ($2 * LARGE_CLIENTS)))
+	((n < $3)) && n=$3
+	((n > $4)) && n=$4
+	echo "$n"
+}
+
+# large_server_arguments SERVER SIZE: what a server needs to accept requests of SIZE bytes. The
+# baseline's message buffers (Tomcat's 8 KiB by default, the text buffer in characters) must hold
+# a whole request, so they grow to the message size plus 1 KiB; Tutti reassembles partial
+# messages up to tutti.max-message-size (64 KiB by default) and needs it raised only beyond that.
+large_server_arguments() {
+	local server=$1 size=$2
+	if [[ "$server" == baseline && $size -gt 7168 ]]; then
+		echo "--shootout.message-buffer-size=$((size + 1024))B"
+	elif [[ "$server" == tutti* && $size -gt 65536 ]]; then
+		echo "--tutti.max-message-size=${size}B"
+	fi
+}
+
+# large_table: print the large-results.txt lines on standard input as a table
+large_table() {
+	printf '%5s %-20s %8s %7s %8s %8s %9s %10s %10s %10s %6s %8s\n' round server bytes clients p50 p95 msgs/s \
+		'cpu µs/msg' writes/msg frames/msg 'cpu %' miss/ext
+	awk '{ printf "%5s %-20s %8s %7s %8s %8s %9.0f %10s %10s %10s %6s %8s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9,
+		$10, $11, $12 "/" $13 }'
 }
 
 memory() {
@@ -267,16 +407,199 @@ memory() {
 	echo "Server memory per idle connection (heap used after a full GC + native committed, KiB)"
 	printf '%-25s %8s %10s %10s %10s\n' server clients heap native total
 	for variant in $MEMORY_VARIANTS; do
-		line=$(grep '^MEMORY' "$OUT/$variant-memory.txt")
+		line=$(grep '^MEMORY .*phase=warm' "$OUT/$variant-memory.txt")
 		printf '%-25s %8s %10s %10s %10s\n' "$variant" "$(field clients "$line")" "$(field heap_per_conn_kb "$line")" \
 			"$(field native_per_conn_kb "$line")" "$(field per_conn_kb "$line")"
 	done
 }
 
+# Connection churn: every round starts each server afresh and runs CHURN_COLD_CYCLES cycles of
+# CHURN_BATCH connections opened at once and closed (cold), CHURN_WARMUP more connections, a full
+# GC, and CHURN_CYCLES cycles (warm). Both servers get an accept queue of CHURN_ACCEPT_COUNT
+# (server.tomcat.accept-count, 100 by default): with Tomcat's default, a batch of 200 lost SYNs
+# that the clients resent only a second later, so the server sat idle for most of each cycle and
+# its background work counted as connections' CPU time.
+churn() {
+	local port=$((PORT + 100)) round server
+	EXTRA_SPRING=(--server.tomcat.accept-count="$CHURN_ACCEPT_COUNT")
+	for round in $(seq "$CHURN_ROUNDS"); do
+		# shellcheck disable=SC2086
+		for server in $(round_order "$round" $CONNECTION_SERVERS); do
+			echo "== churn, round $round of $CHURN_ROUNDS, $server: batches of $CHURN_BATCH, $CHURN_COLD_CYCLES cold cycles," \
+				"$CHURN_WARMUP warm-up connections, $CHURN_CYCLES warm cycles ($(uptime | sed 's/.*load/load/'))"
+			start_variant "$server" "churn-$round" "$port"
+			load --mode=churn --port="$port" --label="$server" --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
+				--batch="$CHURN_BATCH" --cold-cycles="$CHURN_COLD_CYCLES" --warmup-connections="$CHURN_WARMUP" \
+				--cycles="$CHURN_CYCLES" --abrupt-fraction="$CHURN_ABRUPT" | tee "$OUT/$server-churn-$round.txt"
+			stop_server
+			port=$((port + 1))
+		done
+	done
+	EXTRA_SPRING=()
+	collect_lines CHURN churn "$CHURN_ROUNDS" "$CONNECTION_SERVERS" phase server_cpu_us_per_conn conn_per_cpu_s conn_per_s \
+		server_cpu_pct handshake_p50_ms handshake_p99_ms server_writes_per_conn connections failed unclosed listen_drops \
+		>"$OUT/churn-results.txt"
+	echo
+	echo "Connection churn: server CPU per connection, handshake to close (batches of $CHURN_BATCH," \
+		"$(awk -v f="$CHURN_ABRUPT" 'BEGIN { printf "%.0f", f * 100 }')% closed abruptly, accept queue" \
+		"$CHURN_ACCEPT_COUNT)"
+	churn_table <"$OUT/churn-results.txt"
+	echo
+	echo "Median of each column over the $CHURN_ROUNDS rounds"
+	median_lines <"$OUT/churn-results.txt" | churn_table
+	ratio_lines "$OUT/churn-results.txt" 4 >"$OUT/churn-ratios.txt"
+	echo
+	echo "Median ratio tutti / baseline of the CPU per connection"
+	median_lines <"$OUT/churn-ratios.txt" | awk '{ printf "%6s %8s\n", $3, $4 }'
+}
+
+churn_table() {
+	printf '%5s %-10s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n' round server phase 'cpu µs/conn' \
+		conn/cpu-s conn/s 'cpu %' 'hs p50' 'hs p99' writes/conn conns failed unclosed 'SYN drops'
+	awk '{ printf "%5s %-10s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n", $1, $2, $3, $4, $5, $6, $7, $8,
+		$9, $10, $11, $12, $13, $14 }'
+}
+
+# Reconnect storm: every round starts each server afresh, and STORM_CLIENTS clients connect at
+# once (cold), then close, and connect at once again (warm); all of it once for each accept queue
+# size in STORM_ACCEPT_COUNTS (Tomcat's default is 100; the kernel caps it at
+# net.core.somaxconn). With a small queue most of a storm's time is the clients resending the
+# SYNs the kernel dropped (after 1, 3, 7, 15, 31 s), with a large one it is the server's work.
+storm() {
+	local port=$((PORT + 200)) round server accept
+	local keys=(phase all_open_ms opened failed timed_out conn_p50_ms conn_p99_ms issue_ms server_cpu_us_per_conn
+		listen_drops)
+	EXTRA_JVM=(-Xms"$STORM_HEAP" -Xmx"$STORM_HEAP")
+	for accept in $STORM_ACCEPT_COUNTS; do
+		EXTRA_SPRING=(--server.tomcat.max-connections="$MAX_CONNECTIONS" --server.tomcat.accept-count="$accept")
+		for round in $(seq "$STORM_ROUNDS"); do
+			# shellcheck disable=SC2086
+			for server in $(round_order "$round" $CONNECTION_SERVERS); do
+				echo "== storm, accept queue $accept, round $round of $STORM_ROUNDS, $server: $STORM_CLIENTS clients at" \
+					"once ($(uptime | sed 's/.*load/load/'))"
+				start_variant "$server" "storm-$accept-$round" "$port"
+				load --mode=storm --port="$port" --label="$server" --pid="$SERVER_PID" \
+					--source-addresses="$SOURCE_ADDRESSES" --clients="$STORM_CLIENTS" --timeout="$STORM_TIMEOUT" |
+					tee "$OUT/$server-storm-$accept-$round.txt"
+				stop_server
+				port=$((port + 1))
+			done
+		done
+	done
+	EXTRA_SPRING=()
+	for server in $STORM_DEFAULT_LIMIT; do
+		echo "== storm, $server with Tomcat's default max-connections and accept queue: $STORM_CLIENTS clients at" \
+			"once ($(uptime | sed 's/.*load/load/'))"
+		start_variant "$server" storm-default-limit "$port"
+		load --mode=storm --port="$port" --label="$server" --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
+			--clients="$STORM_CLIENTS" --timeout="$STORM_TIMEOUT" --warm=false | tee "$OUT/$server-storm-default-limit-1.txt"
+		stop_server
+		port=$((port + 1))
+	done
+	EXTRA_JVM=()
+	for accept in $STORM_ACCEPT_COUNTS; do
+		collect_lines STORM "storm-$accept" "$STORM_ROUNDS" "$CONNECTION_SERVERS" "${keys[@]}" \
+			>"$OUT/storm-$accept-results.txt"
+		echo
+		echo "Reconnect storm: $STORM_CLIENTS clients at once, accept queue $accept, $SOURCE_ADDRESSES source" \
+			"addresses, max-connections $MAX_CONNECTIONS (all open: ms from the first connect to the last upgrade" \
+			"response; -1: not all opened)"
+		storm_table <"$OUT/storm-$accept-results.txt"
+		echo
+		echo "Median of each column over the $STORM_ROUNDS rounds"
+		median_lines <"$OUT/storm-$accept-results.txt" | storm_table
+	done
+	if [[ -n "$STORM_DEFAULT_LIMIT" ]]; then
+		echo
+		echo "With Tomcat's default max-connections (8192) and accept queue (100), cold only"
+		collect_lines STORM storm-default-limit 1 "$STORM_DEFAULT_LIMIT" "${keys[@]}" | storm_table
+	fi
+}
+
+storm_table() {
+	printf '%5s %-10s %5s %11s %7s %6s %9s %8s %8s %8s %11s %9s\n' round server phase 'all open ms' opened failed \
+		timed-out 'p50 ms' 'p99 ms' 'issue ms' 'cpu µs/conn' 'SYN drops'
+	awk '{ printf "%5s %-10s %5s %11s %7s %6s %9s %8s %8s %8s %11s %9s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+		$11, $12 }'
+}
+
+# Idle memory of IDLE_CONNECTIONS connections: every round starts each server afresh, measures
+# the connections' memory as the server started (cold), closes them and measures as many again
+# (warm, as the memory mode does).
+idle() {
+	local port=$((PORT + 300)) round server
+	EXTRA_SPRING=(--server.tomcat.max-connections="$MAX_CONNECTIONS")
+	for round in $(seq "$IDLE_ROUNDS"); do
+		# shellcheck disable=SC2086
+		for server in $(round_order "$round" $CONNECTION_SERVERS); do
+			echo "== idle, round $round of $IDLE_ROUNDS, $server: $IDLE_CONNECTIONS idle connections, cold then warm" \
+				"($(uptime | sed 's/.*load/load/'))"
+			start_variant "$server" "idle-$round" "$port"
+			load --mode=idle --port="$port" --label="$server" --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
+				--clients="$IDLE_CONNECTIONS" | tee "$OUT/$server-idle-$round.txt"
+			stop_server
+			port=$((port + 1))
+		done
+	done
+	EXTRA_SPRING=()
+	collect_lines MEMORY idle "$IDLE_ROUNDS" "$CONNECTION_SERVERS" phase per_conn_kb heap_per_conn_kb native_per_conn_kb \
+		clients open_ms open_per_s failed >"$OUT/idle-results.txt"
+	echo
+	echo "Server memory per idle connection (heap used after a full GC + native committed, KiB), without" \
+		"(cold) and with (warm) a warm-up round"
+	memory_table <"$OUT/idle-results.txt"
+	echo
+	echo "Median of each column over the $IDLE_ROUNDS rounds"
+	median_lines <"$OUT/idle-results.txt" | memory_table
+}
+
+# Idle memory and opening time of IDLE_LARGE_CLIENTS connections on one server (cold: no warm-up
+# round), with a larger heap. Both ends hold a file descriptor per connection: the number is
+# lowered to fit the open-file limit.
+idle_large() {
+	local port=$((PORT + 400)) round server clients=$IDLE_LARGE_CLIENTS limit
+	limit=$(($(ulimit -n) - 100))
+	if ((clients > limit)); then
+		echo "The open-file limit is $(ulimit -n) (hard limit $(ulimit -Hn)): $limit connections instead of $clients"
+		clients=$limit
+	fi
+	EXTRA_JVM=(-Xms"$IDLE_LARGE_HEAP" -Xmx"$IDLE_LARGE_HEAP")
+	EXTRA_SPRING=(--server.tomcat.max-connections="$MAX_CONNECTIONS")
+	for round in $(seq "$IDLE_LARGE_ROUNDS"); do
+		# shellcheck disable=SC2086
+		for server in $(round_order "$round" $CONNECTION_SERVERS); do
+			echo "== idle-large, round $round of $IDLE_LARGE_ROUNDS, $server: $clients idle connections" \
+				"($(uptime | sed 's/.*load/load/'))"
+			start_variant "$server" "idle-large-$round" "$port"
+			load --mode=idle --port="$port" --label="$server" --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
+				--clients="$clients" --warm=false | tee "$OUT/$server-idle-large-$round.txt"
+			stop_server
+			port=$((port + 1))
+		done
+	done
+	EXTRA_JVM=()
+	EXTRA_SPRING=()
+	collect_lines MEMORY idle-large "$IDLE_LARGE_ROUNDS" "$CONNECTION_SERVERS" phase per_conn_kb heap_per_conn_kb \
+		native_per_conn_kb clients open_ms open_per_s failed >"$OUT/idle-large-results.txt"
+	echo
+	echo "Server memory per idle connection at $clients connections (heap used after a full GC + native" \
+		"committed, KiB; $IDLE_LARGE_HEAP heap), and the time to open them, 100 at a time"
+	memory_table <"$OUT/idle-large-results.txt"
+	echo
+	echo "Median of each column over the $IDLE_LARGE_ROUNDS rounds"
+	median_lines <"$OUT/idle-large-results.txt" | memory_table
+}
+
+memory_table() {
+	printf '%5s %-10s %5s %10s %10s %10s %8s %8s %10s %6s\n' round server phase 'KiB/conn' heap native clients \
+		'open ms' 'opened/s' failed
+	awk '{ printf "%5s %-10s %5s %10s %10s %10s %8s %8s %10s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+}
+
 jmh() {
 	echo "== JMH ($(uptime | sed 's/.*load/load/'))"
 	# shellcheck disable=SC2086
-	nice -n "$NICE" taskset -c 1 java -cp "$CLASSES:$(cat "$OUT/classpath.txt")" org.openjdk.jmh.Main $JMH_ARGS \
+	${PRIORITY[@]+"${PRIORITY[@]}"} taskset -c 1 java -cp "$CLASSES:$(cat "$OUT/classpath.txt")" org.openjdk.jmh.Main $JMH_ARGS \
 		-rf csv -rff "$OUT/jmh.csv" 'dev.tutti.benchmarks.jmh.*' | tee "$OUT/jmh.txt"
 	echo
 	awk -F, '{ gsub(/["\r]/, "") }
@@ -310,7 +633,11 @@ case "$MODE" in
 	shootout) shootout ;;
 	large) large ;;
 	memory) memory ;;
+	churn) churn ;;
+	storm) storm ;;
+	idle) idle ;;
+	idle-large) idle_large ;;
 	jmh) jmh ;;
-	all) shootout; large; memory; jmh ;;
+	all) shootout; large; memory; churn; storm; idle; idle_large; jmh ;;
 esac
 echo "Done: $(uptime)"

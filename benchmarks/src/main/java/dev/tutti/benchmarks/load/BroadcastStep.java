@@ -44,6 +44,12 @@ final class BroadcastStep {
 
 	private long lastCompleted;
 
+	private long deliveredBytes;
+
+	private long dataFrames;
+
+	private long dataMessages;
+
 	BroadcastStep(long firstId, int count, int clients) {
 		this.firstId = firstId;
 		this.count = count;
@@ -62,10 +68,10 @@ final class BroadcastStep {
 	}
 
 	/**
-	 * Record that a client received a broadcast. One that is not of this step, or that
-	 * the client already received, counts as extra.
+	 * Record that a client received a broadcast message of the given size. One that is
+	 * not of this step, or that the client already received, counts as extra.
 	 */
-	void delivered(long id, int client, long now) {
+	void delivered(long id, int client, int bytes, long now) {
 		Tracked broadcast = find(id);
 		if (broadcast == null) {
 			this.extra++;
@@ -78,6 +84,7 @@ final class BroadcastStep {
 		broadcast.received.set(client);
 		broadcast.deliveries++;
 		this.delivered++;
+		this.deliveredBytes += bytes;
 		completeIfDone(broadcast, now);
 	}
 
@@ -120,6 +127,15 @@ final class BroadcastStep {
 		return this.timedOut;
 	}
 
+	/**
+	 * Record how many data frames and complete data messages the clients received during
+	 * the step, all messages included.
+	 */
+	void framesReceived(long frames, long messages) {
+		this.dataFrames = frames;
+		this.dataMessages = messages;
+	}
+
 	StepResult result(long elapsedNanos, ServerProbe.@Nullable CpuSample serverCpu, long clientTicks) {
 		long missing = 0;
 		for (int i = 0; i < this.sent; i++) {
@@ -132,7 +148,9 @@ final class BroadcastStep {
 		long deliveryNanos = (this.lastCompleted > this.firstSent) ? this.lastCompleted - this.firstSent : elapsedNanos;
 		return new StepResult(this.clients, this.count, this.roundTripCount, this.timedOut, percentile(sorted, 50),
 				percentile(sorted, 95), percentile(sorted, 99), percentile(sorted, 100), this.delivered, deliveryNanos,
-				missing, this.extra, this.wrongListenerCounts, serverCpu, clientTicks);
+				missing, this.extra, this.wrongListenerCounts, serverCpu, clientTicks,
+				(this.delivered > 0) ? this.deliveredBytes / this.delivered : 0,
+				(this.dataMessages > 0) ? this.dataFrames / (double) this.dataMessages : -1);
 	}
 
 	private @Nullable Tracked find(long id) {

@@ -42,7 +42,13 @@ final class Client {
 
 	@Nullable ByteArrayOutputStream fragments;
 
+	/** When the connect started, from {@link System#nanoTime()}. */
 	long connectStarted;
+
+	/**
+	 * When the upgrade response arrived, from {@link System#nanoTime()}; 0 until then.
+	 */
+	long openedAt;
 
 	Client(int index, SocketChannel channel, String expectedAccept) {
 		this.index = index;

@@ -2,6 +2,7 @@ package dev.tutti.benchmarks.load;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -16,16 +17,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * WebSocket clients of one server, driven by a single thread with one selector: connects
- * them, runs broadcast steps of the websocket-shootout protocol and closes them. Not
- * thread-safe: every method must be called from the same thread.
+ * WebSocket clients of one server, driven by a single thread with one selector: opens
+ * connections (a few at a time or all at once), answers pings, parses the frames the
+ * server sends and hands each data message to a {@link MessageHandler}, and closes the
+ * connections. Not thread-safe: every method must be called from the same thread.
+ * <p>
+ * Client sockets may be bound to several loopback source addresses in turn, so that more
+ * connections can be open than one address has ephemeral ports.
  */
 final class ClientPool implements AutoCloseable {
 
@@ -33,24 +37,16 @@ final class ClientPool implements AutoCloseable {
 
 	private static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
-	/** A step stops sending broadcasts after this many timed out. */
-	private static final int MAX_TIMEOUTS = 3;
-
-	private static final byte[] TYPE_FIELD = utf8("\"type\":\"");
-
-	private static final byte[] ID_FIELD = utf8("\"id\":");
-
-	private static final byte[] LISTENER_COUNT_FIELD = utf8("\"listenerCount\":");
-
-	private static final byte[] BROADCAST_RESULT_TYPE = utf8("broadcastResult\"");
-
-	private static final byte[] BROADCAST_TYPE = utf8("broadcast\"");
-
-	private static final byte[] ECHO_TYPE = utf8("echo\"");
+	/**
+	 * Connecting all at once handles ready connections after every this many connects.
+	 */
+	private static final int CONNECTS_PER_POLL = 64;
 
 	private final InetSocketAddress address;
 
 	private final String path;
+
+	private final List<InetAddress> sources;
 
 	private final Selector selector;
 
@@ -60,31 +56,40 @@ final class ClientPool implements AutoCloseable {
 
 	private final List<Client> open = new ArrayList<>();
 
+	private MessageHandler handler = (client, data, offset, length) -> this.unexpectedMessages++;
+
 	private int pending;
 
 	private int failedConnects;
 
-	private long nextBroadcastId = 1;
-
-	private @Nullable BroadcastStep step;
-
-	private byte @Nullable [] expectedEcho;
-
-	private @Nullable Client echoClient;
-
-	private boolean echoReceived;
-
 	private long unexpectedMessages;
-
-	/** Appended to every broadcast's payload: empty, or a {@code "pad"} field. */
-	private String padding = "";
 
 	private long closedByServer;
 
-	ClientPool(InetSocketAddress address, String path) throws IOException {
+	private long dataFrames;
+
+	private long dataMessages;
+
+	/**
+	 * Create a pool of clients of the given server.
+	 * @param address the server's address
+	 * @param path the WebSocket endpoint's path
+	 * @param sources the local addresses to bind client sockets to, in turn, or none to
+	 * let the system choose
+	 */
+	ClientPool(InetSocketAddress address, String path, List<InetAddress> sources) throws IOException {
 		this.address = address;
 		this.path = path;
+		this.sources = List.copyOf(sources);
 		this.selector = Selector.open();
+	}
+
+	/**
+	 * Send every data message the server sends from now on to the given handler, rather
+	 * than counting it as unexpected.
+	 */
+	void onMessage(MessageHandler handler) {
+		this.handler = handler;
 	}
 
 	/**
@@ -92,6 +97,22 @@ final class ClientPool implements AutoCloseable {
 	 */
 	int size() {
 		return this.open.size();
+	}
+
+	/**
+	 * Return the open connections, in the order they opened. The list is a view that
+	 * changes as connections open and close.
+	 */
+	List<Client> openClients() {
+		return Collections.unmodifiableList(this.open);
+	}
+
+	/**
+	 * Return the number of connects that failed so far: refused, reset, or answered with
+	 * anything but a valid upgrade response.
+	 */
+	int failedConnects() {
+		return this.failedConnects;
 	}
 
 	long closedByServer() {
@@ -103,17 +124,23 @@ final class ClientPool implements AutoCloseable {
 	}
 
 	/**
-	 * Pad the payload of the broadcasts sent from now on with a field of the given number
-	 * of ASCII characters, so that the servers send larger messages.
-	 * @param bytes the size of the padding, 0 for none
+	 * Return the number of data frames (text, binary and continuation) received so far.
 	 */
-	void padBroadcasts(int bytes) {
-		this.padding = (bytes > 0) ? ",\"pad\":\"" + "x".repeat(bytes) + "\"" : "";
+	long dataFrames() {
+		return this.dataFrames;
+	}
+
+	/**
+	 * Return the number of complete data messages received so far.
+	 */
+	long dataMessages() {
+		return this.dataMessages;
 	}
 
 	/**
 	 * Open connections until {@code target} are open, with at most {@code concurrency}
-	 * connects and handshakes in progress at a time.
+	 * connects and handshakes in progress at a time. A connect that fails is replaced by
+	 * another.
 	 * @throws IOException if the target is not reached within the timeout
 	 */
 	void connect(int target, int concurrency, Duration timeout) throws IOException {
@@ -131,68 +158,46 @@ final class ClientPool implements AutoCloseable {
 	}
 
 	/**
-	 * Send an echo request from a random client and wait for the same message back.
-	 * @return whether the echo came back unchanged within the timeout
+	 * Start {@code count} connects as fast as this thread can, then wait, polling without
+	 * sleeping, until every one of them has either opened (its upgrade response received)
+	 * or failed, or the timeout has passed. A failed connect is not retried; one still in
+	 * progress at the timeout is abandoned.
+	 * @return what became of the connects
 	 */
-	boolean verifyEcho(Duration timeout) throws IOException {
-		Client client = this.open.get(this.random.nextInt(this.open.size()));
-		byte[] message = utf8("{\"type\":\"echo\",\"payload\":{\"id\":0,\"check\":\"echo \\u00e9\"}}");
-		this.expectedEcho = message;
-		this.echoClient = client;
-		this.echoReceived = false;
-		send(client, Frames.text(message, this.random));
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!this.echoReceived && System.nanoTime() - deadline < 0) {
-			poll(10);
-		}
-		this.expectedEcho = null;
-		this.echoClient = null;
-		return this.echoReceived;
-	}
-
-	/**
-	 * Send {@code count} broadcasts from random clients, {@code concurrency} at a time,
-	 * and track their delivery to every open client.
-	 * @param count the number of broadcasts
-	 * @param concurrency how many broadcasts may be in flight at once
-	 * @param timeout how long one broadcast may take before its missing deliveries are
-	 * given up; after three timeouts the step sends no more broadcasts, and a step lasts
-	 * at most five minutes plus three timeouts
-	 * @param probe the server's CPU probe, or {@code null}
-	 * @return the step's results
-	 */
-	StepResult broadcast(int count, int concurrency, Duration timeout, @Nullable ServerProbe probe) throws IOException {
-		BroadcastStep step = new BroadcastStep(this.nextBroadcastId, count, this.open.size());
-		this.nextBroadcastId += count;
-		this.step = step;
-		long timeoutNanos = timeout.toNanos();
-		long stepDeadline = System.nanoTime() + timeoutNanos * 3 + Duration.ofMinutes(5).toNanos();
-		ServerProbe.CpuSample serverCpu = (probe != null) ? probe.cpu() : null;
-		long clientTicks = ServerProbe.selfCpuTicks();
+	ConnectBurst connectAtOnce(int count, Duration timeout) throws IOException {
+		int first = this.clients.size();
+		int failedBefore = this.failedConnects;
 		long started = System.nanoTime();
-		while (step.completed < step.sent || (step.sent < count && step.timedOut() < MAX_TIMEOUTS)) {
-			if (System.nanoTime() - stepDeadline > 0) {
-				break;
+		long deadline = started + timeout.toNanos();
+		for (int i = 0; i < count; i++) {
+			startConnect();
+			if (i % CONNECTS_PER_POLL == CONNECTS_PER_POLL - 1) {
+				poll(0);
 			}
-			while (step.active < concurrency && step.sent < count && step.timedOut() < MAX_TIMEOUTS) {
-				sendBroadcast(step);
-			}
-			// Busy polling: on loopback the sending server's kernel wakes a sleeping
-			// client,
-			// and that wake-up would count as the server's CPU time.
+		}
+		long issued = System.nanoTime();
+		while (this.pending > 0 && System.nanoTime() - deadline < 0) {
 			poll(0);
-			step.expire(System.nanoTime(), timeoutNanos);
 		}
 		long finished = System.nanoTime();
-		ServerProbe.CpuSample serverCpuUsed = (probe != null && serverCpu != null) ? probe.cpu().minus(serverCpu)
-				: null;
-		long clientTicksUsed = ServerProbe.selfCpuTicks() - clientTicks;
-		long settle = System.nanoTime() + Duration.ofMillis(300).toNanos();
-		while (System.nanoTime() - settle < 0) {
-			poll(10);
+		int timedOut = 0;
+		List<Client> burst = this.clients.subList(first, this.clients.size());
+		long[] latencies = new long[count];
+		int opened = 0;
+		long lastOpened = started;
+		for (Client client : burst) {
+			if (client.openedAt != 0) {
+				latencies[opened++] = client.openedAt - client.connectStarted;
+				lastOpened = Math.max(lastOpened, client.openedAt);
+			}
+			else if (client.state == Client.CONNECTING || client.state == Client.HANDSHAKING) {
+				timedOut++;
+				this.pending--;
+				closeChannel(client);
+			}
 		}
-		this.step = null;
-		return step.result(finished - started, serverCpuUsed, clientTicksUsed);
+		return new ConnectBurst(count, opened, this.failedConnects - failedBefore, timedOut, issued - started,
+				lastOpened - started, finished - started, Arrays.copyOf(latencies, opened));
 	}
 
 	/**
@@ -215,33 +220,90 @@ final class ClientPool implements AutoCloseable {
 	}
 
 	/**
-	 * Send a close frame on every open connection, wait a little for the server's close
-	 * frames, then close every socket. The pool stays usable.
+	 * Close every connection cleanly, waiting up to three seconds, without polling
+	 * busily. The pool stays usable.
 	 */
 	void disconnectAll() throws IOException {
+		disconnectAll(0, false, Duration.ofSeconds(3));
+	}
+
+	/**
+	 * Close every connection, then every socket, and forget them. A clean close sends a
+	 * close frame and waits for the server's close frame and for the server to close the
+	 * TCP connection, as a client should; an abrupt one closes the socket at once,
+	 * without a close frame. The pool stays usable.
+	 * @param abruptFraction the share of connections to close abruptly, spread evenly
+	 * over them; 0 for none
+	 * @param busy whether to wait without sleeping
+	 * @param timeout how long to wait for the server before closing the remaining sockets
+	 * @return the number of connections that the server had not closed within the timeout
+	 */
+	int disconnectAll(double abruptFraction, boolean busy, Duration timeout) throws IOException {
+		int index = 0;
 		for (Client client : List.copyOf(this.open)) {
-			client.state = Client.CLOSING;
-			send(client, Frames.close(1000, this.random));
+			if (Math.floor((index + 1) * abruptFraction) > Math.floor(index * abruptFraction)) {
+				closeChannel(client);
+			}
+			else {
+				client.state = Client.CLOSING;
+				send(client, Frames.close(1000, this.random));
+			}
+			index++;
 		}
 		this.open.clear();
-		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-		while (System.nanoTime() - deadline < 0 && hasUnclosed()) {
-			poll(20);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		int unclosed = countUnclosed();
+		while (unclosed > 0 && System.nanoTime() - deadline < 0) {
+			poll(busy ? 0 : 20);
+			unclosed = countUnclosed();
 		}
 		for (Client client : this.clients) {
 			closeChannel(client);
 		}
 		this.clients.clear();
 		this.pending = 0;
+		return unclosed;
 	}
 
-	private boolean hasUnclosed() {
-		for (Client client : this.clients) {
-			if (client.state != Client.CLOSED) {
-				return true;
+	/**
+	 * Queue a frame for a client and write what its socket takes now.
+	 */
+	void send(Client client, ByteBuffer frame) {
+		if (client.state == Client.CLOSED) {
+			return;
+		}
+		client.out.add(frame);
+		if (client.out.size() == 1 && client.state != Client.CONNECTING) {
+			try {
+				flush(client);
+			}
+			catch (IOException ex) {
+				lost(client);
 			}
 		}
-		return false;
+	}
+
+	/**
+	 * Handle the ready connections, waiting up to the timeout for one, or not at all if
+	 * it is 0.
+	 */
+	void poll(long timeoutMillis) throws IOException {
+		if (timeoutMillis > 0) {
+			this.selector.select(this::handle, timeoutMillis);
+		}
+		else {
+			this.selector.selectNow(this::handle);
+		}
+	}
+
+	private int countUnclosed() {
+		int unclosed = 0;
+		for (Client client : this.clients) {
+			if (client.state != Client.CLOSED) {
+				unclosed++;
+			}
+		}
+		return unclosed;
 	}
 
 	// Connecting
@@ -262,6 +324,9 @@ final class ClientPool implements AutoCloseable {
 				+ "Sec-WebSocket-Key: " + key + "\r\n" + "Sec-WebSocket-Version: 13\r\n\r\n";
 		client.out.add(ByteBuffer.wrap(utf8(request)));
 		try {
+			if (!this.sources.isEmpty()) {
+				channel.bind(new InetSocketAddress(this.sources.get(client.index % this.sources.size()), 0));
+			}
 			if (channel.connect(this.address)) {
 				connected(client);
 			}
@@ -310,71 +375,11 @@ final class ClientPool implements AutoCloseable {
 		in.position(end + 4);
 		in.compact();
 		client.state = Client.OPEN;
+		client.openedAt = System.nanoTime();
 		this.open.add(client);
 	}
 
-	// Broadcasting
-
-	private void sendBroadcast(BroadcastStep step) throws IOException {
-		Client sender = this.open.get(this.random.nextInt(this.open.size()));
-		long id = step.firstId + step.sent;
-		byte[] message = utf8("{\"type\":\"broadcast\",\"payload\":{\"id\":" + id + ",\"sendTime\":"
-				+ System.currentTimeMillis() + this.padding + "}}");
-		step.started(id, sender.index, System.nanoTime());
-		send(sender, Frames.text(message, this.random));
-	}
-
-	private void onMessage(Client client, byte[] data, int offset, int length) {
-		int end = offset + length;
-		int type = indexOf(data, offset, end, TYPE_FIELD);
-		if (type < 0) {
-			this.unexpectedMessages++;
-			return;
-		}
-		int value = type + TYPE_FIELD.length;
-		BroadcastStep step = this.step;
-		if (startsWith(data, value, end, BROADCAST_RESULT_TYPE)) {
-			long id = number(data, value, end, ID_FIELD);
-			long listeners = number(data, value, end, LISTENER_COUNT_FIELD);
-			if (step != null) {
-				step.resultReceived(id, client.index, (int) listeners, System.nanoTime());
-			}
-			else {
-				this.unexpectedMessages++;
-			}
-		}
-		else if (startsWith(data, value, end, BROADCAST_TYPE)) {
-			long id = number(data, value, end, ID_FIELD);
-			if (step != null) {
-				step.delivered(id, client.index, System.nanoTime());
-			}
-			else {
-				this.unexpectedMessages++;
-			}
-		}
-		else if (startsWith(data, value, end, ECHO_TYPE) && client == this.echoClient && this.expectedEcho != null
-				&& Arrays.equals(data, offset, end, this.expectedEcho, 0, this.expectedEcho.length)) {
-			this.echoReceived = true;
-		}
-		else {
-			this.unexpectedMessages++;
-		}
-	}
-
 	// Event loop
-
-	/**
-	 * Handle the ready connections, waiting up to the timeout for one, or not at all if
-	 * it is 0.
-	 */
-	private void poll(long timeoutMillis) throws IOException {
-		if (timeoutMillis > 0) {
-			this.selector.select(this::handle, timeoutMillis);
-		}
-		else {
-			this.selector.selectNow(this::handle);
-		}
-	}
 
 	/**
 	 * Handle one ready connection. Selecting with an action spares the selected-key set
@@ -488,8 +493,10 @@ final class ClientPool implements AutoCloseable {
 	private void frame(Client client, boolean fin, int opcode, byte[] data, int offset, int length) throws IOException {
 		switch (opcode) {
 			case 0x1, 0x2 -> {
+				this.dataFrames++;
 				if (fin) {
-					onMessage(client, data, offset, length);
+					this.dataMessages++;
+					this.handler.onMessage(client, data, offset, length);
 				}
 				else {
 					client.fragments = new ByteArrayOutputStream(length * 2);
@@ -497,6 +504,7 @@ final class ClientPool implements AutoCloseable {
 				}
 			}
 			case 0x0 -> {
+				this.dataFrames++;
 				ByteArrayOutputStream fragments = client.fragments;
 				if (fragments == null) {
 					throw new IOException("Continuation frame without a message");
@@ -505,35 +513,24 @@ final class ClientPool implements AutoCloseable {
 				if (fin) {
 					client.fragments = null;
 					byte[] message = fragments.toByteArray();
-					onMessage(client, message, 0, message.length);
+					this.dataMessages++;
+					this.handler.onMessage(client, message, 0, message.length);
 				}
 			}
 			case 0x8 -> {
 				if (client.state == Client.OPEN) {
+					// The server closes: answer, and close the socket without waiting.
 					this.closedByServer++;
 					this.open.remove(client);
 					client.state = Client.CLOSING;
 					send(client, Frames.close(1000, this.random));
+					closeChannel(client);
 				}
-				closeChannel(client);
+				// Otherwise this answers our close frame: the server closes the TCP
+				// connection next, and reading its end of stream closes the socket.
 			}
 			case 0x9 -> send(client, Frames.pong(Arrays.copyOfRange(data, offset, offset + length), this.random));
 			default -> {
-			}
-		}
-	}
-
-	private void send(Client client, ByteBuffer frame) throws IOException {
-		if (client.state == Client.CLOSED) {
-			return;
-		}
-		client.out.add(frame);
-		if (client.out.size() == 1 && client.state != Client.CONNECTING) {
-			try {
-				flush(client);
-			}
-			catch (IOException ex) {
-				lost(client);
 			}
 		}
 	}
@@ -598,7 +595,7 @@ final class ClientPool implements AutoCloseable {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private static int indexOf(byte[] data, int from, int to, byte[] pattern) {
+	static int indexOf(byte[] data, int from, int to, byte[] pattern) {
 		outer: for (int i = from; i <= to - pattern.length; i++) {
 			for (int j = 0; j < pattern.length; j++) {
 				if (data[i + j] != pattern[j]) {
@@ -610,22 +607,21 @@ final class ClientPool implements AutoCloseable {
 		return -1;
 	}
 
-	private static boolean startsWith(byte[] data, int from, int to, byte[] prefix) {
-		return to - from >= prefix.length && Arrays.equals(data, from, from + prefix.length, prefix, 0, prefix.length);
-	}
+	/**
+	 * Receives the data messages of a pool's clients, on the pool's thread.
+	 */
+	@FunctionalInterface
+	interface MessageHandler {
 
-	private static long number(byte[] data, int from, int to, byte[] field) {
-		int at = indexOf(data, from, to, field);
-		if (at < 0) {
-			return -1;
-		}
-		long value = 0;
-		boolean digits = false;
-		for (int i = at + field.length; i < to && data[i] >= '0' && data[i] <= '9'; i++) {
-			value = value * 10 + (data[i] - '0');
-			digits = true;
-		}
-		return digits ? value : -1;
+		/**
+		 * Handle a complete text or binary message.
+		 * @param client the client that received it
+		 * @param data an array holding the message; valid only during the call
+		 * @param offset where the message starts in the array
+		 * @param length the message's length in bytes
+		 */
+		void onMessage(Client client, byte[] data, int offset, int length);
+
 	}
 
 }

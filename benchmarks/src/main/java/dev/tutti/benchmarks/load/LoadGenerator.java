@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,27 +20,49 @@ import org.jspecify.annotations.Nullable;
  * {@code --mode=broadcast} (the default) connects clients in steps, sends broadcasts from
  * random clients a few at a time and prints, per step, a {@code RESULT} line with the
  * round trip percentiles (from sending a broadcast until every client received it and the
- * sender received the result), delivered messages per second, missing and extra messages
- * and, given {@code --pid}, the server's CPU time per delivered message.
+ * sender received the result), delivered messages per second, missing and extra messages,
+ * data frames received per message and, given {@code --pid}, the server's CPU time and
+ * write system calls per delivered message.
  * <p>
  * {@code --mode=idle} opens idle connections and prints a {@code MEMORY} line with the
- * server's heap (after a full GC) and native memory per connection; it needs
- * {@code --pid} and a server started with {@code -XX:NativeMemoryTracking=summary} and a
- * fixed heap.
+ * server's heap (after a full GC) and native memory per connection, first as the server
+ * started ({@code phase=cold}), then, unless {@code --warm=false}, after closing them and
+ * opening as many again ({@code phase=warm}); it needs {@code --pid} and a server started
+ * with {@code -XX:NativeMemoryTracking=summary} and a fixed heap.
+ * <p>
+ * {@code --mode=churn} opens {@code batch} connections at once, closes them, and repeats,
+ * and prints a {@code CHURN} line with the server's CPU time per connection over the
+ * first cycles ({@code phase=cold}) and over further cycles after a warm-up
+ * ({@code phase=warm}); it needs {@code --pid}.
+ * <p>
+ * {@code --mode=storm} starts {@code clients} connects at once and prints a {@code STORM}
+ * line with the time until all were open and the connects that failed, for the server as
+ * it started ({@code phase=cold}) and, unless {@code --warm=false}, again after closing
+ * them ({@code phase=warm}).
  * <p>
  * Options ({@code --name=value}): {@code host} (127.0.0.1; loopback only), {@code port}
- * (8080), {@code path} (/ws), {@code label} (server), {@code pid}, {@code steps}
+ * (8080), {@code path} (/ws), {@code label} (server), {@code pid},
+ * {@code source-addresses} (0; bind the client sockets to that many loopback addresses in
+ * turn, 127.0.0.2 and on, for more connections than one address has ports), {@code steps}
  * (1000,2000,3000), {@code broadcasts} (100), {@code concurrency} (4),
  * {@code warmup-broadcasts} (300, run at the first step's client count),
- * {@code connect-concurrency} (100), {@code timeout} (broadcast timeout in seconds, 10),
- * {@code payload-padding} (0; that many more bytes in every broadcast's payload),
- * {@code clients} (idle mode, 2000), {@code idle-seconds} (idle mode, 3).
+ * {@code connect-concurrency} (100), {@code timeout} (broadcast timeout in seconds, 10;
+ * storm timeout in seconds, 60), {@code message-size} (0; pad every broadcast to that
+ * many bytes), {@code clients} (idle mode 2000, storm mode 10000), {@code idle-seconds}
+ * (idle mode, 3), {@code warm} (idle and storm modes, true), {@code batch} (churn, 200),
+ * {@code cold-cycles} (churn, 5), {@code warmup-connections} (churn, 5000),
+ * {@code cycles} (churn, 25), {@code abrupt-fraction} (churn, 0; the share of connections
+ * closed without a close frame).
  */
 public final class LoadGenerator {
+
+	private static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(2);
 
 	private final Map<String, String> options;
 
 	private final InetSocketAddress address;
+
+	private final List<InetAddress> sources = new ArrayList<>();
 
 	private final String label;
 
@@ -51,6 +75,13 @@ public final class LoadGenerator {
 			throw new IllegalArgumentException("Only loopback addresses are allowed, not " + host);
 		}
 		this.address = new InetSocketAddress(host, Integer.parseInt(option("port", "8080")));
+		int sourceAddresses = Integer.parseInt(option("source-addresses", "0"));
+		if (sourceAddresses < 0 || sourceAddresses > 250) {
+			throw new IllegalArgumentException("Expected 0 to 250 source addresses, got " + sourceAddresses);
+		}
+		for (int i = 0; i < sourceAddresses; i++) {
+			this.sources.add(InetAddress.getByAddress(new byte[] { 127, 0, 0, (byte) (2 + i) }));
+		}
 		this.label = option("label", "server");
 		String pid = this.options.get("pid");
 		this.probe = (pid != null) ? new ServerProbe(Long.parseLong(pid)) : null;
@@ -71,14 +102,18 @@ public final class LoadGenerator {
 		}
 		LoadGenerator generator = new LoadGenerator(options);
 		String mode = options.getOrDefault("mode", "broadcast");
-		switch (mode) {
-			case "broadcast" -> generator.broadcastSteps();
-			case "idle" -> generator.idleConnections();
-			default -> throw new IllegalArgumentException("Unknown mode '" + mode + "'");
+		try (ClientPool pool = new ClientPool(generator.address, generator.option("path", "/ws"), generator.sources)) {
+			switch (mode) {
+				case "broadcast" -> generator.broadcastSteps(pool);
+				case "idle" -> generator.idleConnections(pool);
+				case "churn" -> generator.churn(pool);
+				case "storm" -> generator.storm(pool);
+				default -> throw new IllegalArgumentException("Unknown mode '" + mode + "'");
+			}
 		}
 	}
 
-	private void broadcastSteps() throws IOException {
+	private void broadcastSteps(ClientPool pool) throws IOException {
 		int[] steps = Arrays.stream(option("steps", "1000,2000,3000").split(","))
 			.map(String::trim)
 			.mapToInt(Integer::parseInt)
@@ -88,63 +123,61 @@ public final class LoadGenerator {
 		int warmup = Integer.parseInt(option("warmup-broadcasts", "300"));
 		int connectConcurrency = Integer.parseInt(option("connect-concurrency", "100"));
 		Duration timeout = Duration.ofSeconds(Long.parseLong(option("timeout", "10")));
-		Duration connectTimeout = Duration.ofMinutes(2);
-		try (ClientPool pool = new ClientPool(this.address, option("path", "/ws"))) {
-			pool.padBroadcasts(Integer.parseInt(option("payload-padding", "0")));
-			for (int i = 0; i < steps.length; i++) {
-				long started = System.nanoTime();
-				pool.connect(steps[i], connectConcurrency, connectTimeout);
-				log("%s: %d clients connected in %d ms", this.label, pool.size(),
-						(System.nanoTime() - started) / 1_000_000);
-				if (i == 0) {
-					if (!pool.verifyEcho(Duration.ofSeconds(10))) {
-						throw new IOException("No echo from " + this.label + " within 10 s");
-					}
-					log("%s: echo ok", this.label);
-					if (warmup > 0) {
-						StepResult result = pool.broadcast(warmup, concurrency, timeout, this.probe);
-						log("%s", result.format(this.label + "-warmup").replace("RESULT ", "WARMUP "));
-					}
+		ShootoutClients shootout = new ShootoutClients(pool);
+		shootout.messageSize(Integer.parseInt(option("message-size", "0")));
+		for (int i = 0; i < steps.length; i++) {
+			long started = System.nanoTime();
+			pool.connect(steps[i], connectConcurrency, CONNECT_TIMEOUT);
+			log("%s: %d clients connected in %d ms", this.label, pool.size(),
+					(System.nanoTime() - started) / 1_000_000);
+			if (i == 0) {
+				if (!shootout.verifyEcho(Duration.ofSeconds(10))) {
+					throw new IOException("No echo from " + this.label + " within 10 s");
 				}
-				collectGarbage();
-				pool.idle(Duration.ofMillis(500));
-				StepResult result = pool.broadcast(broadcasts, concurrency, timeout, this.probe);
-				System.out.println(result.format(this.label));
+				log("%s: echo ok", this.label);
+				if (warmup > 0) {
+					StepResult result = shootout.broadcast(warmup, concurrency, timeout, this.probe);
+					log("%s", result.format(this.label + "-warmup").replace("RESULT ", "WARMUP "));
+				}
 			}
-			log("%s: %d connections closed by the server, %d unexpected messages", this.label, pool.closedByServer(),
-					pool.unexpectedMessages());
+			collectGarbage();
+			pool.idle(Duration.ofMillis(500));
+			StepResult result = shootout.broadcast(broadcasts, concurrency, timeout, this.probe);
+			System.out.println(result.format(this.label));
 		}
+		log("%s: %d connections closed by the server, %d unexpected messages", this.label, pool.closedByServer(),
+				shootout.unexpectedMessages());
 	}
 
-	private void idleConnections() throws IOException {
+	private void idleConnections(ClientPool pool) throws IOException {
+		IdleMemory idle = new IdleMemory(pool, requireProbe("Idle"), this.label,
+				Integer.parseInt(option("connect-concurrency", "100")),
+				Duration.ofSeconds(Long.parseLong(option("idle-seconds", "3"))));
+		idle.run(Integer.parseInt(option("clients", "2000")), Boolean.parseBoolean(option("warm", "true")));
+	}
+
+	private void churn(ClientPool pool) throws IOException {
+		ConnectionChurn churn = new ConnectionChurn(pool, requireProbe("Churn"), this.label,
+				Integer.parseInt(option("batch", "200")), Double.parseDouble(option("abrupt-fraction", "0")));
+		churn.run(Integer.parseInt(option("cold-cycles", "5")), Integer.parseInt(option("warmup-connections", "5000")),
+				Integer.parseInt(option("cycles", "25")));
+		log("%s: %d connections closed by the server, %d unexpected messages", this.label, pool.closedByServer(),
+				pool.unexpectedMessages());
+	}
+
+	private void storm(ClientPool pool) throws IOException {
+		ReconnectStorm storm = new ReconnectStorm(pool, this.probe, this.label);
+		storm.run(Integer.parseInt(option("clients", "10000")),
+				Duration.ofSeconds(Long.parseLong(option("timeout", "60"))),
+				Boolean.parseBoolean(option("warm", "true")));
+	}
+
+	private ServerProbe requireProbe(String mode) {
 		ServerProbe probe = this.probe;
 		if (probe == null) {
-			throw new IllegalArgumentException("Idle mode needs --pid of the server");
+			throw new IllegalArgumentException(mode + " mode needs --pid of the server");
 		}
-		int clients = Integer.parseInt(option("clients", "2000"));
-		int connectConcurrency = Integer.parseInt(option("connect-concurrency", "100"));
-		Duration idle = Duration.ofSeconds(Long.parseLong(option("idle-seconds", "3")));
-		Duration connectTimeout = Duration.ofMinutes(2);
-		try (ClientPool pool = new ClientPool(this.address, option("path", "/ws"))) {
-			// The same number of connections once first, so that the measured round finds
-			// the code compiled and the container's thread pool grown.
-			pool.connect(clients, connectConcurrency, connectTimeout);
-			pool.idle(Duration.ofSeconds(1));
-			pool.disconnectAll();
-			pool.idle(Duration.ofSeconds(1));
-			ServerProbe.Memory before = probe.memory();
-			pool.connect(clients, connectConcurrency, connectTimeout);
-			pool.idle(idle);
-			ServerProbe.Memory after = probe.memory();
-			int connected = pool.size();
-			double heap = (after.heapUsed() - before.heapUsed()) / (double) connected;
-			double nativeMemory = (after.nativeCommitted() - before.nativeCommitted()) / (double) connected;
-			System.out.println(String.format(Locale.ROOT,
-					"MEMORY server=%s clients=%d heap_before_kb=%d heap_after_kb=%d native_before_kb=%d "
-							+ "native_after_kb=%d heap_per_conn_kb=%.1f native_per_conn_kb=%.1f per_conn_kb=%.1f",
-					this.label, connected, before.heapUsed(), after.heapUsed(), before.nativeCommitted(),
-					after.nativeCommitted(), heap, nativeMemory, heap + nativeMemory));
-		}
+		return probe;
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,6 +74,24 @@ final class ServerProbe {
 	 */
 	static long selfCpuTicks() throws IOException {
 		return cpuTicks(Path.of("/proc/self/stat"));
+	}
+
+	/**
+	 * Return the connection attempts the kernel dropped so far because a listening
+	 * socket's accept queue was full ({@code ListenDrops} of {@code /proc/net/netstat}):
+	 * the client retries such a connect after a second, then after three more, and so on.
+	 * The count is the whole system's (of this network namespace), or -1 if unknown.
+	 */
+	static long listenDrops() throws IOException {
+		List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+		for (int i = 0; i + 1 < lines.size(); i++) {
+			List<String> names = Arrays.asList(lines.get(i).split(" ", -1));
+			int at = names.indexOf("ListenDrops");
+			if (names.get(0).equals("TcpExt:") && at > 0) {
+				return Long.parseLong(lines.get(i + 1).split(" ", -1)[at]);
+			}
+		}
+		return -1;
 	}
 
 	/**

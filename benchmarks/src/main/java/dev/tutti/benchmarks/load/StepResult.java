@@ -23,10 +23,13 @@ import org.jspecify.annotations.Nullable;
  * number of clients
  * @param serverCpu the server's CPU time and context switches, or {@code null} if unknown
  * @param clientTicks the load generator's CPU time in clock ticks
+ * @param messageBytes the mean size of the broadcast messages clients received
+ * @param framesPerMessage the data frames received per data message received, or -1 if
+ * none
  */
 record StepResult(int clients, int broadcasts, int completed, int timedOut, long p50, long p95, long p99, long max,
 		long delivered, long elapsedNanos, long missing, long extra, long wrongListenerCounts,
-		ServerProbe.@Nullable CpuSample serverCpu, long clientTicks) {
+		ServerProbe.@Nullable CpuSample serverCpu, long clientTicks, long messageBytes, double framesPerMessage) {
 
 	double messagesPerSecond() {
 		return this.delivered * 1e9 / Math.max(1, this.elapsedNanos);
@@ -68,11 +71,13 @@ record StepResult(int clients, int broadcasts, int completed, int timedOut, long
 				"RESULT server=%s clients=%d broadcasts=%d completed=%d timed_out=%d p50_ms=%.2f p95_ms=%.2f "
 						+ "p99_ms=%.2f max_ms=%.2f msgs_per_s=%.0f missing=%d extra=%d wrong_listener_count=%d "
 						+ "server_cpu_us_per_msg=%.2f server_cpu_pct=%.0f server_sys_pct=%.0f "
-						+ "server_ctx_switches_per_msg=%.3f server_writes_per_msg=%.3f client_cpu_pct=%.0f",
+						+ "server_ctx_switches_per_msg=%.3f server_writes_per_msg=%.3f client_cpu_pct=%.0f msg_bytes=%d "
+						+ "frames_per_msg=%.2f",
 				label, this.clients, this.broadcasts, this.completed, this.timedOut, millis(this.p50), millis(this.p95),
 				millis(this.p99), millis(this.max), messagesPerSecond(), this.missing, this.extra,
 				this.wrongListenerCounts, serverMicrosPerMessage(), serverCpuPercent(), serverSystemPercent(),
-				serverContextSwitchesPerMessage(), serverWritesPerMessage(), clientCpuPercent());
+				serverContextSwitchesPerMessage(), serverWritesPerMessage(), clientCpuPercent(), this.messageBytes,
+				this.framesPerMessage);
 	}
 
 	private static double millis(long nanos) {
