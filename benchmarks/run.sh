@@ -604,13 +604,16 @@ jmh() {
 	echo
 	awk -F, '{ gsub(/["\r]/, "") }
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-		$1 ~ /BroadcastBenchmark.broadcast$/ { t[$col["Param: sessions"]] = $5 }
-		$1 ~ /BroadcastBenchmark.broadcast:gc.alloc.rate.norm$/ { a[$col["Param: sessions"]] = $5 }
+		$1 ~ /BroadcastBenchmark.broadcast$/ && $col["Param: metrics"] == "false" { t[$col["Param: sessions"]] = $5 }
+		$1 ~ /BroadcastBenchmark.broadcast$/ && $col["Param: metrics"] == "true" { m[$col["Param: sessions"]] = $5 }
+		$1 ~ /BroadcastBenchmark.broadcast:gc.alloc.rate.norm$/ && $col["Param: metrics"] == "false" { a[$col["Param: sessions"]] = $5 }
 		$1 ~ /RoomBenchmark.broadcastToRoom$/ { r[$col["Param: members"]] = $5 }
 		$1 ~ /RoomBenchmark.joinAndLeave$/ { j[$col["Param: members"]] = $5 }
 		END {
 			if (t[10] != "" && t[10000] != "")
 				printf "Broadcast: %.1f ns per recipient at 10 sessions, %.1f ns at 10,000; one more recipient costs %.1f ns\n", t[10] / 10, t[10000] / 10000, (t[10000] - t[10]) / 9990
+			if (t[1000] != "" && m[1000] != "")
+				printf "Meters bound: a broadcast to 1,000 sessions costs %.1f%% more (%.0f ns against %.0f ns)\n", 100 * (m[1000] / t[1000] - 1), m[1000], t[1000]
 			if (a[10] != "" && a[10000] != "")
 				printf "Allocation per broadcast: %.0f B at 10 sessions, %.0f B at 10,000\n", a[10], a[10000]
 			if (r[10] != "" && r[1000] != "")
