@@ -65,7 +65,7 @@ class TuttiTestClientIntegrationTests {
 		return track(TuttiTestClient.connect(server.uri("/echo")));
 	}
 
-	TuttiTestClient.Builder builder() {
+	TuttiTestClientBuilder builder() {
 		return TuttiTestClient.builder(server.uri("/echo"));
 	}
 

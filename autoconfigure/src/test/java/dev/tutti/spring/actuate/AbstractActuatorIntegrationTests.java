@@ -16,6 +16,7 @@ import dev.tutti.Hub;
 import dev.tutti.Session;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.test.TuttiTestClient;
+import dev.tutti.test.TuttiTestClientBuilder;
 import org.junit.jupiter.api.AfterEach;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,7 +65,7 @@ abstract class AbstractActuatorIntegrationTests {
 	 */
 	Client connect(String... rooms) {
 		String key = UUID.randomUUID().toString();
-		TuttiTestClient.Builder builder = TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + "/ws"))
+		TuttiTestClientBuilder builder = TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + "/ws"))
 			.queryParameter("client", key);
 		for (String room : rooms) {
 			builder.queryParameter("room", room);

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.tutti.Hub;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.test.TuttiTestClient;
+import dev.tutti.test.TuttiTestClientBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -81,8 +82,8 @@ abstract class AbstractIntegrationTests {
 		return client;
 	}
 
-	private TuttiTestClient.Builder builder(String path, Map<String, String> headers) {
-		TuttiTestClient.Builder builder = TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + path))
+	private TuttiTestClientBuilder builder(String path, Map<String, String> headers) {
+		TuttiTestClientBuilder builder = TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + path))
 			.queryParameter("client", UUID.randomUUID().toString());
 		headers.forEach(builder::header);
 		return builder;

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import dev.tutti.test.HandshakeRefusedException;
 import dev.tutti.test.TuttiTestClient;
+import dev.tutti.test.TuttiTestClientBuilder;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -54,7 +55,7 @@ class AllowedOriginsIntegrationTests {
 		}
 	}
 
-	private TuttiTestClient.Builder client(String origin) {
+	private TuttiTestClientBuilder client(String origin) {
 		return TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + "/ws")).header("Origin", origin);
 	}
 

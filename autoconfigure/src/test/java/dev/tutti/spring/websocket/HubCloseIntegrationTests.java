@@ -16,6 +16,7 @@ import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.Session;
 import dev.tutti.test.HandshakeRefusedException;
 import dev.tutti.test.TuttiTestClient;
+import dev.tutti.test.TuttiTestClientBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +116,7 @@ class HubCloseIntegrationTests {
 			.containsExactlyInAnyOrderElementsOf(this.events.connects()));
 	}
 
-	private TuttiTestClient.Builder client() {
+	private TuttiTestClientBuilder client() {
 		return TuttiTestClient.builder(URI.create("ws://localhost:" + this.port + "/ws"))
 			.queryParameter("client", UUID.randomUUID().toString());
 	}
