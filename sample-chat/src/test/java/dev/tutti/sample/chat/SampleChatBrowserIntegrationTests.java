@@ -149,6 +149,7 @@ class SampleChatBrowserIntegrationTests {
 	void badInputShowsAnErrorAndTheConnectionStays() {
 		Tab tab = open();
 		tab.awaitText("status", "Connected");
+		assertThat(tab.isDisplayed("chat")).as("the chat before a nickname is accepted").isFalse();
 		tab.type("nickname", "two  spaces");
 		tab.click("nickname-submit");
 		tab.awaitText("errors", "single spaces");

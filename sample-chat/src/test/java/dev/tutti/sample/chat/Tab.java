@@ -42,6 +42,8 @@ final class Tab {
 		type("nickname", nickname);
 		click("nickname-submit");
 		awaitText("room-title", "# lobby");
+		await((driver) -> !driver.findElement(By.id("nickname-form")).isDisplayed(),
+				() -> "the nickname form hidden once the nickname is accepted");
 		return this;
 	}
 
@@ -97,6 +99,10 @@ final class Tab {
 	String count(String room) {
 		List<WebElement> counts = switchTo().findElements(By.cssSelector("#rooms li[data-room='" + room + "'] .count"));
 		return counts.isEmpty() ? "" : counts.get(0).getText();
+	}
+
+	boolean isDisplayed(String id) {
+		return switchTo().findElement(By.id(id)).isDisplayed();
 	}
 
 	String text(String id) {
