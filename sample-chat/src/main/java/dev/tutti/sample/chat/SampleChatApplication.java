@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,7 +28,6 @@ public class SampleChatApplication {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ChatDirectory chatDirectory() {
 		return new InMemoryChatDirectory(Chat.LOBBY, MAX_ROOMS);
 	}
