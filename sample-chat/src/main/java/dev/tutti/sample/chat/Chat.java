@@ -63,6 +63,13 @@ public final class Chat implements TuttiHubCustomizer {
 	private final AtomicLong ids = new AtomicLong();
 
 	/**
+	 * Held while a presence change is recorded and announced, so that the announcements
+	 * of two changes reach every page in the order the changes happened (broadcasts only
+	 * queue, so this is never held across I/O).
+	 */
+	private final Object presence = new Object();
+
+	/**
 	 * Create the chat.
 	 * @param directory nicknames and presence
 	 * @param history the rooms' last messages
@@ -211,12 +218,14 @@ public final class Chat implements TuttiHubCustomizer {
 		if (isUserRoom(room) || nickname == null) {
 			return;
 		}
-		boolean arrived = this.directory.enter(room, nickname, session.id());
-		session.writeJson(new Entered(room, this.directory.present(room), this.history.recent(room)));
-		if (arrived) {
-			hub.room(room).broadcastJson(new Arrival("joined", room, nickname));
-			hub.room(room).broadcastJson(new Presence(room, this.directory.present(room)));
-			hub.broadcastJson(Target.all(), rooms());
+		synchronized (this.presence) {
+			boolean arrived = this.directory.enter(room, nickname, session.id());
+			session.writeJson(new Entered(room, this.directory.present(room), this.history.recent(room)));
+			if (arrived) {
+				hub.room(room).broadcastJson(new Arrival("joined", room, nickname));
+				hub.room(room).broadcastJson(new Presence(room, this.directory.present(room)));
+				hub.broadcastJson(Target.all(), rooms());
+			}
 		}
 	}
 
@@ -225,14 +234,16 @@ public final class Chat implements TuttiHubCustomizer {
 		if (isUserRoom(room) || nickname == null) {
 			return;
 		}
-		boolean departed = this.directory.exit(room, nickname, session.id());
-		if (!session.isClosed()) {
-			session.writeJson(new Exited(room));
-		}
-		if (departed && !hub.isClosed()) {
-			hub.room(room).broadcastJson(new Arrival("left", room, nickname));
-			hub.room(room).broadcastJson(new Presence(room, this.directory.present(room)));
-			hub.broadcastJson(Target.all(), rooms());
+		synchronized (this.presence) {
+			boolean departed = this.directory.exit(room, nickname, session.id());
+			if (!session.isClosed()) {
+				session.writeJson(new Exited(room));
+			}
+			if (departed && !hub.isClosed()) {
+				hub.room(room).broadcastJson(new Arrival("left", room, nickname));
+				hub.room(room).broadcastJson(new Presence(room, this.directory.present(room)));
+				hub.broadcastJson(Target.all(), rooms());
+			}
 		}
 	}
 

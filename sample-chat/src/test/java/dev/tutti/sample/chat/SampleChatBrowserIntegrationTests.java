@@ -164,6 +164,23 @@ class SampleChatBrowserIntegrationTests {
 	}
 
 	@Test
+	void aSignedInUserIsShownWithTheirPrincipal() {
+		Tab tab = browser.open("http://localhost:" + this.port + "/login");
+		try {
+			tab.type("username", "admin");
+			tab.type("password", "test-admin-password");
+			tab.click(By.cssSelector("button[type=submit]"));
+			String nickname = nickname("boss");
+			tab.enter(nickname);
+			assertThat(tab.text("whoami")).isEqualTo("You are " + nickname + " (signed in as admin)");
+			assertThat(tab.isDisplayed("sign-in")).isFalse();
+		}
+		finally {
+			browser.signOut();
+		}
+	}
+
+	@Test
 	void typingIsShownToTheOthersInTheRoom() {
 		String room = room();
 		String alice = nickname("alice");
