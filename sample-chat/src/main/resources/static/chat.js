@@ -208,6 +208,11 @@
     },
     error(message) {
       showError(message.message);
+      const refused = message.ref && state.pending.get(message.ref);
+      if (refused) {
+        state.pending.delete(message.ref);
+        markUnsent(refused, `not sent: ${message.message}`);
+      }
       if (!state.nickname) {
         $('nickname-form').hidden = false;
         state.wanted = null;
@@ -363,14 +368,14 @@
     append(list, li);
   }
 
-  function markUnsent(entry) {
+  function markUnsent(entry, reason = 'unsent') {
     const li = entry.li;
     li.classList.remove('pending');
     li.classList.add('unsent');
     if (li.querySelector('.state')) {
       return;
     }
-    const note = span('state', 'unsent');
+    const note = span('state', reason);
     const retry = button('Retry', 'retry', () => {
       if (!isOpen()) {
         showError('Not connected yet; the message stays unsent');

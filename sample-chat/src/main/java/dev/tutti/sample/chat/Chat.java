@@ -22,6 +22,7 @@ import dev.tutti.sample.chat.ChatMessages.Leave;
 import dev.tutti.sample.chat.ChatMessages.Line;
 import dev.tutti.sample.chat.ChatMessages.Presence;
 import dev.tutti.sample.chat.ChatMessages.PrivateLine;
+import dev.tutti.sample.chat.ChatMessages.Refusal;
 import dev.tutti.sample.chat.ChatMessages.RoomCount;
 import dev.tutti.sample.chat.ChatMessages.Rooms;
 import dev.tutti.sample.chat.ChatMessages.Say;
@@ -165,14 +166,18 @@ public final class Chat implements TuttiHubCustomizer {
 
 	private void say(Hub hub, Session session, Say say) {
 		String nickname = requireNickname(session);
-		String room = requireRoom(session, say.room());
-		if (nickname == null || room == null) {
+		if (nickname == null) {
+			return;
+		}
+		String room = (say.room() != null) ? ChatInput.normalizeRoom(say.room()) : "";
+		if (isUserRoom(room) || !session.rooms().contains(room)) {
+			session.writeJson(new Refusal("Join room '" + say.room() + "' first", ref(say.ref())));
 			return;
 		}
 		String text = Objects.requireNonNullElse(say.text(), "");
 		String problem = ChatInput.checkText(text);
 		if (problem != null) {
-			session.writeError(problem);
+			session.writeJson(new Refusal(problem, ref(say.ref())));
 			return;
 		}
 		Line line = new Line("message", nextId(), room, nickname, text, this.clock.millis(), ref(say.ref()));
@@ -195,13 +200,13 @@ public final class Chat implements TuttiHubCustomizer {
 		}
 		String to = whisper.to();
 		if (to == null || ChatInput.checkNickname(to) != null || !this.directory.isOnline(to)) {
-			session.writeError("No user '" + to + "' is connected");
+			session.writeJson(new Refusal("No user '" + to + "' is connected", ref(whisper.ref())));
 			return;
 		}
 		String text = Objects.requireNonNullElse(whisper.text(), "");
 		String problem = ChatInput.checkText(text);
 		if (problem != null) {
-			session.writeError(problem);
+			session.writeJson(new Refusal(problem, ref(whisper.ref())));
 			return;
 		}
 		to = this.directory.spelling(to);

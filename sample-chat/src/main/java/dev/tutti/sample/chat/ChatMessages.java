@@ -77,6 +77,22 @@ public final class ChatMessages {
 	}
 
 	/**
+	 * {@code error}: a message from the page was refused; the session stays open.
+	 * {@code session.writeError(...)} sends the same shape without {@code ref}.
+	 *
+	 * @param type {@code error}
+	 * @param message what was wrong, for the user
+	 * @param ref the page's id of the refused message, if it had one
+	 */
+	public record Refusal(String type, String message, @Nullable String ref) {
+
+		Refusal(String message, @Nullable String ref) {
+			this("error", message, ref);
+		}
+
+	}
+
+	/**
 	 * {@code welcome}: the nickname was accepted.
 	 *
 	 * @param type {@code welcome}

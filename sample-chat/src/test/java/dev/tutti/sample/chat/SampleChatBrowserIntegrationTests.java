@@ -126,6 +126,14 @@ class SampleChatBrowserIntegrationTests {
 		bystander.awaitLine("lobby", sender + ": public marker");
 		assertThat(bystander.privateLines()).isEmpty();
 		assertThat(String.join("\n", bystander.lines("lobby"))).doesNotContain("just for you");
+
+		from.whisper("nobody-" + sender, "anyone there?");
+		from.await(
+				(driver) -> from.privateLines()
+					.stream()
+					.anyMatch((text) -> text.contains("anyone there?")
+							&& text.contains("not sent: No user 'nobody-" + sender + "' is connected")),
+				() -> "the refused message marked in " + from.privateLines());
 	}
 
 	@Test

@@ -90,6 +90,10 @@ class SampleChatProtocolIntegrationTests {
 				client.sendJson(Map.of("type", "say", "room", "lobby", "text", text));
 				assertThat(error(client)).as("error for text '%s'", text).isNotBlank();
 			}
+			client.sendJson(Map.of("type", "say", "room", "lobby", "text", "x".repeat(1001), "ref", "too-long"));
+			JsonNode refusal = client.awaitJson("error", JsonNode.class);
+			assertThat(refusal.path("ref").asString()).isEqualTo("too-long");
+			assertThat(refusal.path("message").asString()).contains("at most 1000");
 			client.sendText("{not json");
 			assertThat(error(client)).contains("Cannot decode message");
 			client.sendJson(Map.of("type", "shout"));

@@ -75,9 +75,10 @@ final class Tab {
 		return strings(LINES, "ul.messages[data-room='" + room + "'] li");
 	}
 
-	/** The private messages: "from → to: text". */
+	/** The private messages: "from → to: text", then any note such as "not sent". */
 	List<String> privateLines() {
-		return strings(LINES, "#private-messages li");
+		return strings("return Array.from(document.querySelectorAll(arguments[0]), (li) => li.textContent);",
+				"#private-messages li");
 	}
 
 	/** The CSS classes of a room's lines, in order. */
