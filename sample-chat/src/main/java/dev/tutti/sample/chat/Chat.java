@@ -125,8 +125,15 @@ public final class Chat implements TuttiHubCustomizer {
 			return;
 		}
 		String owner = (principal != null) ? "user:" + principal : "key:" + key;
+		// the attribute first, so that a disconnect from now on releases the claim
+		session.set(NICKNAME, nickname);
 		if (!this.directory.claim(nickname, owner, session.id())) {
+			session.remove(NICKNAME);
 			session.writeError("The nickname '" + nickname + "' is taken; choose another");
+			return;
+		}
+		if (session.isClosed()) {
+			this.directory.release(nickname, session.id());
 			return;
 		}
 		nickname = this.directory.spelling(nickname);
@@ -225,6 +232,12 @@ public final class Chat implements TuttiHubCustomizer {
 		}
 		synchronized (this.presence) {
 			boolean arrived = this.directory.enter(room, nickname, session.id());
+			if (!session.rooms().contains(room)) {
+				// it left or disconnected meanwhile, and its leave may have been handled
+				// first
+				this.directory.exit(room, nickname, session.id());
+				return;
+			}
 			session.writeJson(new Entered(room, this.directory.present(room), this.history.recent(room)));
 			if (arrived) {
 				hub.room(room).broadcastJson(new Arrival("joined", room, nickname));
