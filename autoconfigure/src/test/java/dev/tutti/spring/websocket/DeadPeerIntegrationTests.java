@@ -3,6 +3,8 @@ package dev.tutti.spring.websocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tutti.CloseStatus;
@@ -84,6 +86,23 @@ class DeadPeerIntegrationTests extends AbstractIntegrationTests {
 		assertThat(this.events.disconnectsOf(session)).containsExactly(CloseStatus.PONG_TIMEOUT);
 		assertCleanedUp(session, activeBefore);
 		peer.abort();
+	}
+
+	@Test
+	void handlerThatBlocksLongerThanThePongTimeoutGetsItsSessionClosed() throws Exception {
+		// Frames of a session are read one at a time: its pongs wait behind the handler
+		CountDownLatch release = new CountDownLatch(1);
+		this.events.onMessage((session, text) -> release.await(10, TimeUnit.SECONDS));
+		TuttiTestClient client = connect();
+		Session session = this.events.session(client);
+		try {
+			client.sendText("block");
+			awaitGone(session);
+			assertThat(this.events.disconnectsOf(session)).containsExactly(CloseStatus.PONG_TIMEOUT);
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	/**
