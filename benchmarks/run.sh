@@ -680,7 +680,7 @@ churn_heap() {
 		heap_before_kb heap_after_kb heap_growth_kb ok >"$OUT/churn-heap-results.txt"
 	echo
 	echo "Churn of $CHURN_HEAP_CONNECTIONS connections ($CHURN_HEAP_ABRUPT reset): what is left, and the heap after a" \
-		"full GC (KiB); ok: nothing left and the heap within 2 MiB"
+		"full GC (KiB); ok: nothing left and the heap at most 2 MiB above where it was"
 	churn_heap_table <"$OUT/churn-heap-results.txt"
 	echo
 	echo "Median of each column over the $CHURN_HEAP_ROUNDS rounds"
