@@ -11,6 +11,11 @@
 #   ./run.sh storm      reconnect storm: STORM_CLIENTS connecting at once
 #   ./run.sh idle       idle memory at IDLE_CONNECTIONS, without and with a warm-up round
 #   ./run.sh idle-large idle memory and opening time of about 20,000 connections
+#   ./run.sh slow-consumer  broadcasts to SLOW_CLIENTS clients with and without one that has
+#                       stopped reading (Tutti only), and how the server ended that one
+#   ./run.sh churn-heap CHURN_HEAP_CONNECTIONS connections opened and closed, a third abruptly
+#                       (TCP reset): sessions and room entries left, heap before and after
+#   ./run.sh dead-peer  time to notice silent and reset peers (Tutti only)
 #   ./run.sh jmh        JMH micro-benchmarks only (short settings)
 #   ./run.sh all        all of the above
 #
@@ -38,6 +43,10 @@
 # STORM_ACCEPT_COUNTS ("100 4096": the storm runs with each of these accept queues),
 # STORM_DEFAULT_LIMIT ("baseline": servers also stormed once with Tomcat's default
 # max-connections; "" for none),
+# SLOW_CLIENTS (1000), SLOW_BROADCASTS (2000 per step), SLOW_ROUNDS (3), SLOW_CLOSE_WAIT (15 s),
+# CHURN_HEAP_CONNECTIONS (10000), CHURN_HEAP_WARMUP (2000), CHURN_HEAP_ABRUPT (0.33),
+# CHURN_HEAP_ROOMS (10 rooms every session joins one of), CHURN_HEAP_ROUNDS (3),
+# DEAD_PEERS (100 of each kind), DEAD_PING_PERIOD (1s), DEAD_PONG_TIMEOUT (2s), DEAD_ROUNDS (3),
 # IDLE_CONNECTIONS (5000), IDLE_ROUNDS (3), IDLE_LARGE_CLIENTS (20000, lowered to fit the
 # open-file limit), IDLE_LARGE_HEAP (4g), IDLE_LARGE_ROUNDS (3), CONNECTION_SERVERS ("tutti
 # baseline").
@@ -84,6 +93,19 @@ STORM_HEAP=${STORM_HEAP:-2g}
 STORM_ROUNDS=${STORM_ROUNDS:-3}
 STORM_DEFAULT_LIMIT=${STORM_DEFAULT_LIMIT-baseline}
 STORM_ACCEPT_COUNTS=${STORM_ACCEPT_COUNTS:-"100 4096"}
+SLOW_CLIENTS=${SLOW_CLIENTS:-1000}
+SLOW_BROADCASTS=${SLOW_BROADCASTS:-2000}
+SLOW_ROUNDS=${SLOW_ROUNDS:-3}
+SLOW_CLOSE_WAIT=${SLOW_CLOSE_WAIT:-15}
+CHURN_HEAP_CONNECTIONS=${CHURN_HEAP_CONNECTIONS:-10000}
+CHURN_HEAP_WARMUP=${CHURN_HEAP_WARMUP:-2000}
+CHURN_HEAP_ABRUPT=${CHURN_HEAP_ABRUPT:-0.33}
+CHURN_HEAP_ROOMS=${CHURN_HEAP_ROOMS:-10}
+CHURN_HEAP_ROUNDS=${CHURN_HEAP_ROUNDS:-3}
+DEAD_PEERS=${DEAD_PEERS:-100}
+DEAD_PING_PERIOD=${DEAD_PING_PERIOD:-1s}
+DEAD_PONG_TIMEOUT=${DEAD_PONG_TIMEOUT:-2s}
+DEAD_ROUNDS=${DEAD_ROUNDS:-3}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
 IDLE_ROUNDS=${IDLE_ROUNDS:-3}
 IDLE_LARGE_CLIENTS=${IDLE_LARGE_CLIENTS:-20000}
@@ -102,8 +124,8 @@ EXTRA_JVM=()
 EXTRA_SPRING=()
 
 case "$MODE" in
-	default | all | shootout | large | memory | churn | storm | idle | idle-large | jmh) ;;
-	*) echo "Usage: $0 [shootout|large|memory|churn|storm|idle|idle-large|jmh|all]" >&2; exit 2 ;;
+	default | all | shootout | large | memory | churn | storm | idle | idle-large | slow-consumer | churn-heap | dead-peer | jmh) ;;
+	*) echo "Usage: $0 [shootout|large|memory|churn|storm|idle|idle-large|slow-consumer|churn-heap|dead-peer|jmh|all]" >&2; exit 2 ;;
 esac
 
 # Each client is a file descriptor on both sides: 3,000 clients need more than the usual 1,024.
@@ -596,6 +618,104 @@ memory_table() {
 	awk '{ printf "%5s %-10s %5s %10s %10s %10s %8s %8s %10s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
 }
 
+# Slow consumer: every round starts the Tutti server afresh, connects SLOW_CLIENTS clients, warms
+# up, and runs two broadcast steps of SLOW_BROADCASTS: one with every client reading and one in
+# which one client has stopped reading (its receive buffer shrunk to 4 KiB), first in even rounds.
+# The p95 of the other clients' round trips is compared between the two steps of each round.
+slow_consumer() {
+	local port=$((PORT + 500)) round first
+	for round in $(seq "$SLOW_ROUNDS"); do
+		first=false
+		((round % 2 == 0)) && first=true
+		echo "== slow-consumer, round $round of $SLOW_ROUNDS: $SLOW_CLIENTS clients, $SLOW_BROADCASTS broadcasts per" \
+			"step, stalled step first: $first ($(uptime | sed 's/.*load/load/'))"
+		start_variant tutti "slow-$round" "$port"
+		load --mode=slow-consumer --port="$port" --label=tutti --pid="$SERVER_PID" --clients="$SLOW_CLIENTS" \
+			--broadcasts="$SLOW_BROADCASTS" --concurrency="$CONCURRENCY" --warmup-broadcasts="$WARMUP_BROADCASTS" \
+			--stalled-first="$first" --close-wait="$SLOW_CLOSE_WAIT" | tee "$OUT/tutti-slow-$round.txt"
+		stop_server
+		port=$((port + 1))
+	done
+	collect_lines SLOW slow "$SLOW_ROUNDS" tutti phase clients p50_ms p95_ms p99_ms msgs_per_s missing timed_out \
+		>"$OUT/slow-results.txt"
+	echo
+	echo "Broadcast round trips (ms) of the clients that read, without and with one client that stopped reading"
+	printf '%5s %-8s %8s %7s %8s %8s %8s %9s %8s %9s\n' round server phase clients p50 p95 p99 msgs/s missing timed-out
+	awk '{ printf "%5s %-8s %8s %7s %8s %8s %8s %9.0f %8s %9s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' \
+		"$OUT/slow-results.txt"
+	echo
+	echo "p95 with the stalled client / p95 without, per round, and the median"
+	awk '$3 == "without" { w[$1] = $6 } $3 == "stalled" { s[$1] = $6 }
+		END { for (r in w) if (r in s && w[r] > 0) printf "%s %.3f\n", r, s[r] / w[r] }' "$OUT/slow-results.txt" |
+		sort -n | tee "$OUT/slow-ratios.txt"
+	awk '{ v[NR] = $2 } END { n = asort(v); if (n) printf "median %.3f\n", (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' \
+		"$OUT/slow-ratios.txt"
+	echo
+	echo "How the server ended the stalled client"
+	for round in $(seq "$SLOW_ROUNDS"); do
+		grep '^STALLED' "$OUT/tutti-slow-$round.txt" | sed "s/^/round $round: /"
+	done
+}
+
+# Churn that must leave nothing: every round starts the Tutti server afresh (sessions join one of
+# CHURN_HEAP_ROOMS rooms), opens and closes CHURN_HEAP_WARMUP connections, reads the heap after a
+# full GC, opens and closes CHURN_HEAP_CONNECTIONS more in batches of CHURN_BATCH, a share
+# CHURN_HEAP_ABRUPT of them closed with a TCP reset, waits for the hub to be empty and reads the
+# heap again.
+churn_heap() {
+	local port=$((PORT + 600)) round
+	EXTRA_SPRING=(--server.tomcat.accept-count="$CHURN_ACCEPT_COUNT" --shootout.rooms="$CHURN_HEAP_ROOMS")
+	for round in $(seq "$CHURN_HEAP_ROUNDS"); do
+		echo "== churn-heap, round $round of $CHURN_HEAP_ROUNDS: $CHURN_HEAP_CONNECTIONS connections after" \
+			"$CHURN_HEAP_WARMUP, $CHURN_HEAP_ABRUPT reset ($(uptime | sed 's/.*load/load/'))"
+		start_variant tutti "churn-heap-$round" "$port"
+		load --mode=churn-heap --port="$port" --label=tutti --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
+			--batch="$CHURN_BATCH" --warmup-connections="$CHURN_HEAP_WARMUP" --connections="$CHURN_HEAP_CONNECTIONS" \
+			--abrupt-fraction="$CHURN_HEAP_ABRUPT" | tee "$OUT/tutti-churn-heap-$round.txt"
+		stop_server
+		port=$((port + 1))
+	done
+	EXTRA_SPRING=()
+	collect_lines CHURNHEAP churn-heap "$CHURN_HEAP_ROUNDS" tutti connections failed sessions_left room_entries_left \
+		heap_before_kb heap_after_kb heap_growth_kb ok >"$OUT/churn-heap-results.txt"
+	echo
+	echo "Churn of $CHURN_HEAP_CONNECTIONS connections ($CHURN_HEAP_ABRUPT reset): what is left, and the heap after a" \
+		"full GC (KiB); ok: nothing left and the heap at most 2 MiB above where it was"
+	churn_heap_table <"$OUT/churn-heap-results.txt"
+	echo
+	echo "Median of each column over the $CHURN_HEAP_ROUNDS rounds"
+	cut -d' ' -f1-9 "$OUT/churn-heap-results.txt" | median_lines | churn_heap_table
+}
+
+churn_heap_table() {
+	printf '%5s %-8s %11s %6s %13s %17s %11s %11s %8s %5s\n' round server connections failed sessions-left \
+		room-entries-left heap-before heap-after growth ok
+	awk '{ printf "%5s %-8s %11s %6s %13s %17s %11s %11s %8s %5s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+}
+
+# Dead peers: every round starts the Tutti server afresh with DEAD_PING_PERIOD and
+# DEAD_PONG_TIMEOUT and times how long it takes to notice DEAD_PEERS silent peers and as many
+# reset ones.
+dead_peer() {
+	local port=$((PORT + 700)) round
+	EXTRA_SPRING=(--tutti.ping-period="$DEAD_PING_PERIOD" --tutti.pong-timeout="$DEAD_PONG_TIMEOUT")
+	for round in $(seq "$DEAD_ROUNDS"); do
+		echo "== dead-peer, round $round of $DEAD_ROUNDS: $DEAD_PEERS peers of each kind, ping period" \
+			"$DEAD_PING_PERIOD, pong timeout $DEAD_PONG_TIMEOUT ($(uptime | sed 's/.*load/load/'))"
+		start_variant tutti "dead-peer-$round" "$port"
+		load --mode=dead-peer --port="$port" --label=tutti --clients="$DEAD_PEERS" | tee "$OUT/tutti-dead-peer-$round.txt"
+		stop_server
+		port=$((port + 1))
+	done
+	EXTRA_SPRING=()
+	echo
+	echo "Time to notice dead peers (ping period $DEAD_PING_PERIOD, pong timeout $DEAD_PONG_TIMEOUT; silent: from the last pong or the" \
+		"upgrade to the close frame; reset: until the hub had none of them left)"
+	for round in $(seq "$DEAD_ROUNDS"); do
+		grep '^DEADPEER' "$OUT/tutti-dead-peer-$round.txt" | sed "s/^/round $round: /"
+	done
+}
+
 jmh() {
 	echo "== JMH ($(uptime | sed 's/.*load/load/'))"
 	# shellcheck disable=SC2086
@@ -640,6 +760,9 @@ case "$MODE" in
 	storm) storm ;;
 	idle) idle ;;
 	idle-large) idle_large ;;
+	slow-consumer) slow_consumer ;;
+	churn-heap) churn_heap ;;
+	dead-peer) dead_peer ;;
 	jmh) jmh ;;
 	all) shootout; large; memory; churn; storm; idle; idle_large; jmh ;;
 esac

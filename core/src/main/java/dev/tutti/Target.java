@@ -1,5 +1,6 @@
 package dev.tutti;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
@@ -60,12 +61,12 @@ public sealed interface Target permits Target.All, Target.Room, Target.Sessions,
 	}
 
 	/**
-	 * Target the sessions with the given ids.
+	 * Target the sessions with the given ids. An id given twice counts once.
 	 * @param ids the session ids
 	 * @return the target
 	 */
 	static Target sessions(String... ids) {
-		return new Sessions(Set.of(ids));
+		return new Sessions(Set.copyOf(Arrays.asList(ids)));
 	}
 
 	/**

@@ -38,6 +38,15 @@ class TargetTests {
 	}
 
 	@Test
+	void sessionsReachesASessionGivenTwiceOnce() {
+		List<TestConnection> connections = open(2);
+		String id = connections.get(0).session().id();
+		assertThat(this.hub.broadcast(Target.sessions(id, id), "x").recipients()).isOne();
+		assertThat(connections.get(0).texts()).containsExactly("x");
+		assertThat(connections.get(1).texts()).isEmpty();
+	}
+
+	@Test
 	void sessionsReachesTheGivenIdsAndIgnoresUnknownOnes() {
 		List<TestConnection> connections = open(3);
 		BroadcastResult result = this.hub.broadcast(

@@ -36,6 +36,29 @@ final class Client {
 
 	int state = CONNECTING;
 
+	/** Whether the client stopped reading (see {@link ClientPool#stall(Client)}). */
+	boolean stalled;
+
+	/**
+	 * Whether the client stopped answering pings (see
+	 * {@link ClientPool#silence(Client)}).
+	 */
+	boolean silent;
+
+	/**
+	 * When the server's close frame arrived, from {@link System#nanoTime()}; 0 until
+	 * then.
+	 */
+	long closedAt;
+
+	/**
+	 * When the client last answered a ping, from {@link System#nanoTime()}; 0 if never.
+	 */
+	long lastPongAt;
+
+	/** The code of the server's close frame; 0 until it arrived, 1005 if it had none. */
+	int closeCode;
+
 	ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER_SIZE);
 
 	final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(2);

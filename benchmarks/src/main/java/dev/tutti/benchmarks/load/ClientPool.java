@@ -60,6 +60,11 @@ final class ClientPool implements AutoCloseable {
 
 	private int pending;
 
+	/**
+	 * Whether an abrupt close resets the connection rather than closing it with a FIN.
+	 */
+	private boolean resetAbrupt;
+
 	private int failedConnects;
 
 	private long unexpectedMessages;
@@ -135,6 +140,50 @@ final class ClientPool implements AutoCloseable {
 	 */
 	long dataMessages() {
 		return this.dataMessages;
+	}
+
+	/**
+	 * Close connections closed abruptly by
+	 * {@link #disconnectAll(double, boolean, Duration)} with a TCP reset
+	 * ({@code SO_LINGER} 0) rather than a FIN.
+	 */
+	void resetAbrupt(boolean reset) {
+		this.resetAbrupt = reset;
+	}
+
+	/**
+	 * Stop reading from an open client, as an application that stopped reading its socket
+	 * would: the server's messages fill its receive buffer and then the server's send
+	 * buffer. The client leaves the open clients (it sends and expects nothing any more)
+	 * and stays connected until it is {@link #abort(Client) aborted} or the server closes
+	 * it.
+	 */
+	void stall(Client client) {
+		this.open.remove(client);
+		client.stalled = true;
+		SelectionKey key = client.key;
+		if (key != null && key.isValid()) {
+			key.interestOps(0);
+		}
+	}
+
+	/**
+	 * Stop answering a client's pings (it keeps reading), as a peer whose application
+	 * hangs while its kernel still acknowledges: the server learns nothing from it any
+	 * more. Its close frame, when the server gives up, is timed (see
+	 * {@link Client#closedAt}).
+	 */
+	void silence(Client client) {
+		client.silent = true;
+	}
+
+	/**
+	 * Close a client's connection at once with a TCP reset, without a close frame.
+	 */
+	void abort(Client client) {
+		this.open.remove(client);
+		reset(client);
+		closeChannel(client);
 	}
 
 	/**
@@ -242,6 +291,9 @@ final class ClientPool implements AutoCloseable {
 		int index = 0;
 		for (Client client : List.copyOf(this.open)) {
 			if (Math.floor((index + 1) * abruptFraction) > Math.floor(index * abruptFraction)) {
+				if (this.resetAbrupt) {
+					reset(client);
+				}
 				closeChannel(client);
 			}
 			else {
@@ -518,6 +570,10 @@ final class ClientPool implements AutoCloseable {
 				}
 			}
 			case 0x8 -> {
+				if (client.closedAt == 0) {
+					client.closedAt = System.nanoTime();
+					client.closeCode = (length >= 2) ? ((data[offset] & 0xFF) << 8) | (data[offset + 1] & 0xFF) : 1005;
+				}
 				if (client.state == Client.OPEN) {
 					// The server closes: answer, and close the socket without waiting.
 					this.closedByServer++;
@@ -529,7 +585,12 @@ final class ClientPool implements AutoCloseable {
 				// Otherwise this answers our close frame: the server closes the TCP
 				// connection next, and reading its end of stream closes the socket.
 			}
-			case 0x9 -> send(client, Frames.pong(Arrays.copyOfRange(data, offset, offset + length), this.random));
+			case 0x9 -> {
+				if (!client.silent) {
+					client.lastPongAt = System.nanoTime();
+					send(client, Frames.pong(Arrays.copyOfRange(data, offset, offset + length), this.random));
+				}
+			}
 			default -> {
 			}
 		}
@@ -546,7 +607,8 @@ final class ClientPool implements AutoCloseable {
 		}
 		SelectionKey key = client.key;
 		if (key != null && key.isValid()) {
-			int ops = client.out.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+			int read = client.stalled ? 0 : SelectionKey.OP_READ;
+			int ops = client.out.isEmpty() ? read : read | SelectionKey.OP_WRITE;
 			if (key.interestOps() != ops) {
 				key.interestOps(ops);
 			}
@@ -563,6 +625,15 @@ final class ClientPool implements AutoCloseable {
 			this.open.remove(client);
 		}
 		closeChannel(client);
+	}
+
+	private static void reset(Client client) {
+		try {
+			client.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+		}
+		catch (IOException ex) {
+			// Closed already: nothing to reset.
+		}
 	}
 
 	private void closeChannel(Client client) {

@@ -40,6 +40,23 @@ import org.jspecify.annotations.Nullable;
  * it started ({@code phase=cold}) and, unless {@code --warm=false}, again after closing
  * them ({@code phase=warm}).
  * <p>
+ * {@code --mode=slow-consumer} connects {@code clients} clients (1000) and runs two
+ * broadcast steps of {@code broadcasts} (2000), one with every client reading and one in
+ * which one client has stopped reading (first if {@code stalled-first}), and prints a
+ * {@code SLOW} line per step and a {@code STALLED} line with how the server ended the
+ * stalled client, waiting up to {@code close-wait} seconds (15) after the step for it.
+ * <p>
+ * {@code --mode=churn-heap} opens and closes {@code connections} connections (10000) in
+ * batches, {@code abrupt-fraction} (0.33) of them with a TCP reset, after
+ * {@code warmup-connections} (2000), and prints a {@code CHURNHEAP} line with the
+ * sessions and room entries left and the server's heap after a full GC before and after;
+ * it needs {@code --pid}.
+ * <p>
+ * {@code --mode=dead-peer} times how long the server takes to notice {@code clients}
+ * (100) peers that stop answering pings, and as many whose connections are reset, and
+ * prints a {@code DEADPEER} line for each kind. The three modes read the Tutti server's
+ * {@code /shootout/hub}.
+ * <p>
  * Options ({@code --name=value}): {@code host} (127.0.0.1; loopback only), {@code port}
  * (8080), {@code path} (/ws), {@code label} (server), {@code pid},
  * {@code source-addresses} (0; bind the client sockets to that many loopback addresses in
@@ -108,6 +125,9 @@ public final class LoadGenerator {
 				case "idle" -> generator.idleConnections(pool);
 				case "churn" -> generator.churn(pool);
 				case "storm" -> generator.storm(pool);
+				case "slow-consumer" -> generator.slowConsumer(pool);
+				case "churn-heap" -> generator.churnHeap(pool);
+				case "dead-peer" -> generator.deadPeers(pool);
 				default -> throw new IllegalArgumentException("Unknown mode '" + mode + "'");
 			}
 		}
@@ -170,6 +190,29 @@ public final class LoadGenerator {
 		storm.run(Integer.parseInt(option("clients", "10000")),
 				Duration.ofSeconds(Long.parseLong(option("timeout", "60"))),
 				Boolean.parseBoolean(option("warm", "true")));
+	}
+
+	private void slowConsumer(ClientPool pool) throws IOException {
+		ShootoutClients shootout = new ShootoutClients(pool);
+		SlowConsumer slow = new SlowConsumer(pool, shootout, this.probe, new HubStatsClient(this.address), this.label);
+		slow.run(Integer.parseInt(option("clients", "1000")), Integer.parseInt(option("warmup-broadcasts", "300")),
+				Integer.parseInt(option("broadcasts", "2000")), Integer.parseInt(option("concurrency", "4")),
+				Duration.ofSeconds(Long.parseLong(option("timeout", "10"))),
+				Boolean.parseBoolean(option("stalled-first", "false")),
+				Duration.ofSeconds(Long.parseLong(option("close-wait", "15"))));
+	}
+
+	private void churnHeap(ClientPool pool) throws IOException {
+		ChurnHeap churn = new ChurnHeap(pool, requireProbe("Churn-heap"), new HubStatsClient(this.address), this.label,
+				Integer.parseInt(option("batch", "200")), Double.parseDouble(option("abrupt-fraction", "0.33")));
+		churn.run(Integer.parseInt(option("warmup-connections", "2000")),
+				Integer.parseInt(option("connections", "10000")));
+	}
+
+	private void deadPeers(ClientPool pool) throws IOException {
+		DeadPeers dead = new DeadPeers(pool, new HubStatsClient(this.address), this.label);
+		dead.run(Integer.parseInt(option("clients", "100")),
+				Duration.ofSeconds(Long.parseLong(option("timeout", "120"))));
 	}
 
 	private ServerProbe requireProbe(String mode) {

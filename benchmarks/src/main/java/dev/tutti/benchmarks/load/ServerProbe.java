@@ -102,6 +102,25 @@ final class ServerProbe {
 	}
 
 	/**
+	 * Run a full GC in the server twice, then read its heap use.
+	 * @return the bytes of heap in use
+	 */
+	long heapUsedAfterGc() throws IOException {
+		collectGarbage();
+		collectGarbage();
+		String heapInfo = jcmd("GC.heap_info");
+		long heapUsed = 0;
+		Matcher heap = HEAP_USED.matcher(heapInfo);
+		while (heap.find()) {
+			heapUsed += Long.parseLong(heap.group(1));
+		}
+		if (heapUsed == 0) {
+			throw new IOException("No heap use in the GC.heap_info of process " + this.pid + ":\n" + heapInfo);
+		}
+		return heapUsed * 1024;
+	}
+
+	/**
 	 * Run a full GC in the server, then read its heap use and its native memory. The
 	 * native memory leaves out the heap and the pool of arena chunks, the JIT compiler's
 	 * scratch memory that a timer frees, which would otherwise add or remove megabytes
