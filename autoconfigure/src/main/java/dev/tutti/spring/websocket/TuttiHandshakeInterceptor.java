@@ -2,24 +2,29 @@ package dev.tutti.spring.websocket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 import dev.tutti.HandshakeRequest;
 import dev.tutti.HandshakeResult;
 import dev.tutti.Hub;
 import dev.tutti.transport.Upgrade;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -52,13 +57,8 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
-		// Spring's header views support little but forEach; the HandshakeRequest keeps
-		// the
-		// compact copy
-		Map<String, List<String>> headers = new LinkedHashMap<>();
-		request.getHeaders().forEach(headers::put);
-		HandshakeRequest handshake = new HandshakeRequest(request.getURI(), headers, request.getPrincipal(),
-				request.getRemoteAddress());
+		HandshakeRequest handshake = new HandshakeRequest(uri(request), forEachView(request.getHeaders()),
+				request.getPrincipal(), request.getRemoteAddress());
 		Upgrade upgrade = this.hub.handshake(handshake);
 		HandshakeResult result = upgrade.result();
 		if (!result.accepted()) {
@@ -81,6 +81,41 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 				upgrade.abandon();
 			}
 		}
+	}
+
+	/**
+	 * Return a map over the headers for the hub to copy with {@code forEach}: Spring's
+	 * view of a servlet request's headers supports little but that, and needs no copy.
+	 */
+	private static Map<String, List<String>> forEachView(HttpHeaders headers) {
+		return new AbstractMap<>() {
+
+			@Override
+			public Set<Entry<String, List<String>>> entrySet() {
+				return headers.headerSet();
+			}
+
+			@Override
+			public void forEach(BiConsumer<? super String, ? super List<String>> action) {
+				headers.forEach(action);
+			}
+
+		};
+	}
+
+	/**
+	 * Return the request URI as a string for the hub to parse if asked: from a servlet
+	 * request without building a {@link java.net.URI}, as Spring's
+	 * {@link ServerHttpRequest#getURI()} would.
+	 */
+	private static String uri(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servlet) {
+			HttpServletRequest servletRequest = servlet.getServletRequest();
+			StringBuffer url = servletRequest.getRequestURL();
+			String query = servletRequest.getQueryString();
+			return (query != null) ? url.append('?').append(query).toString() : url.toString();
+		}
+		return request.getURI().toString();
 	}
 
 	private @Nullable Upgrade upgrade(ServerHttpRequest request) {
