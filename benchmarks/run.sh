@@ -31,7 +31,8 @@
 # default); tutti-frame-SIZE (for example tutti-frame-8KB) is Tutti with that frame buffer size
 # and its other defaults; tutti-mvc is Tutti served through Spring MVC's DispatcherServlet and
 # Spring's WebSocket session (tutti.direct-upgrade=false); tutti-threads-N is Tutti with Tomcat's
-# worker pool limited to N threads (server.tomcat.threads.max, min-spare at most 10).
+# worker pool limited to N threads (server.tomcat.threads.max, min-spare at most 10);
+# tutti-small-buffers is Tutti with 1 KiB socket buffers and 512-byte message buffers.
 # Connection modes: SOURCE_ADDRESSES (8 loopback source addresses for the clients),
 # MAX_CONNECTIONS (100000), CHURN_BATCH (200 connections opened at once), CHURN_COLD_CYCLES (5),
 # CHURN_WARMUP (5000 connections), CHURN_CYCLES (25), CHURN_ABRUPT (0; the share of
@@ -176,6 +177,9 @@ start_variant() {
 			local threads=${variant#tutti-threads-}
 			start_server "$variant-$phase" tutti "$port" -- --server.tomcat.threads.max="$threads" \
 				--server.tomcat.threads.min-spare="$((threads < 10 ? threads : 10))" ;;
+		tutti-small-buffers)
+			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.socket-buffer-size=1KB \
+				--tutti.tomcat.message-buffer-size=512B ;;
 		tutti-frame-*)
 			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.frame-buffer-size="${variant#tutti-frame-}" ;;
 		baseline-small-buffers)

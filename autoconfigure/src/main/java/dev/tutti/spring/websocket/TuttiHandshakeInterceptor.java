@@ -3,6 +3,9 @@ package dev.tutti.spring.websocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,8 +60,8 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
-		HandshakeRequest handshake = new HandshakeRequest(uri(request), forEachView(request.getHeaders()),
-				request.getPrincipal(), request.getRemoteAddress());
+		HandshakeRequest handshake = new HandshakeRequest(uri(request), headers(request), request.getPrincipal(),
+				request.getRemoteAddress());
 		Upgrade upgrade = this.hub.handshake(handshake);
 		HandshakeResult result = upgrade.result();
 		if (!result.accepted()) {
@@ -84,10 +87,15 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	}
 
 	/**
-	 * Return a map over the headers for the hub to copy with {@code forEach}: Spring's
-	 * view of a servlet request's headers supports little but that, and needs no copy.
+	 * Return a map over the request headers for the hub to copy with {@code forEach}: for
+	 * a servlet request, straight from the servlet API, since Spring's view of its
+	 * headers copies them into a map of its own on every {@code forEach}.
 	 */
-	private static Map<String, List<String>> forEachView(HttpHeaders headers) {
+	private static Map<String, List<String>> headers(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servlet) {
+			return new ServletRequestHeaders(servlet.getServletRequest());
+		}
+		HttpHeaders headers = request.getHeaders();
 		return new AbstractMap<>() {
 
 			@Override
@@ -134,6 +142,50 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 			response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
 			response.getBody().write(result.reason().getBytes(StandardCharsets.UTF_8));
 		}
+	}
+
+	/**
+	 * The headers of a servlet request, read once through {@code forEach}; other map
+	 * operations read them again.
+	 */
+	private static final class ServletRequestHeaders extends AbstractMap<String, List<String>> {
+
+		private final HttpServletRequest request;
+
+		ServletRequestHeaders(HttpServletRequest request) {
+			this.request = request;
+		}
+
+		@Override
+		public void forEach(BiConsumer<? super String, ? super List<String>> action) {
+			Enumeration<String> names = this.request.getHeaderNames();
+			while (names.hasMoreElements()) {
+				String name = names.nextElement();
+				Enumeration<String> values = this.request.getHeaders(name);
+				if (!values.hasMoreElements()) {
+					continue;
+				}
+				String first = values.nextElement();
+				if (!values.hasMoreElements()) {
+					action.accept(name, List.of(first));
+					continue;
+				}
+				List<String> all = new ArrayList<>(2);
+				all.add(first);
+				while (values.hasMoreElements()) {
+					all.add(values.nextElement());
+				}
+				action.accept(name, all);
+			}
+		}
+
+		@Override
+		public Set<Entry<String, List<String>>> entrySet() {
+			Map<String, List<String>> copy = new LinkedHashMap<>();
+			forEach(copy::put);
+			return copy.entrySet();
+		}
+
 	}
 
 }
