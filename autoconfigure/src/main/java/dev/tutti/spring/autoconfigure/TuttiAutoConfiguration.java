@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
@@ -152,13 +153,19 @@ public final class TuttiAutoConfiguration {
 		/**
 		 * Serve every endpoint of the handler mapping whose path has no pattern with a
 		 * {@link TuttiWebSocketServlet} of its own, ahead of the
-		 * {@code DispatcherServlet}.
+		 * {@code DispatcherServlet}, at the URL Spring MVC would serve it at (below
+		 * {@code spring.mvc.servlet.path}).
 		 */
 		@Bean
 		@ConditionalOnProperty(name = "tutti.direct-upgrade", havingValue = "true", matchIfMissing = true)
 		@ConditionalOnMissingBean(name = "tuttiWebSocketServlets")
 		ServletContextInitializer tuttiWebSocketServlets(
-				@Qualifier("tuttiHandlerMapping") ObjectProvider<HandlerMapping> handlerMapping) {
+				@Qualifier("tuttiHandlerMapping") ObjectProvider<HandlerMapping> handlerMapping,
+				Environment environment) {
+			// Spring MVC's paths are below the DispatcherServlet's own path, if it has
+			// one
+			String prefix = environment.getProperty("spring.mvc.servlet.path", "");
+			String servletPath = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
 			return (servletContext) -> {
 				if (!(handlerMapping.getIfAvailable() instanceof SimpleUrlHandlerMapping mapping)) {
 					return;
@@ -167,10 +174,12 @@ public final class TuttiAutoConfiguration {
 					if (isExactPath(path) && handler instanceof WebSocketHttpRequestHandler requestHandler
 							&& WebSocketHandlerDecorator
 								.unwrap(requestHandler.getWebSocketHandler()) instanceof TuttiWebSocketHandler) {
+						String urlPattern = servletPath + path;
 						ServletRegistration.Dynamic registration = servletContext.addServlet(
-								"tuttiWebSocketServlet" + path, new TuttiWebSocketServlet(path, requestHandler));
+								"tuttiWebSocketServlet" + urlPattern,
+								new TuttiWebSocketServlet(urlPattern, requestHandler));
 						if (registration != null) {
-							registration.addMapping(path);
+							registration.addMapping(urlPattern);
 							registration.setLoadOnStartup(1);
 						}
 					}

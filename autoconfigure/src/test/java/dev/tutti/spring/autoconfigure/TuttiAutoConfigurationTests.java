@@ -87,6 +87,19 @@ class TuttiAutoConfigurationTests {
 	}
 
 	@Test
+	void servesThePathBelowTheDispatcherServletsPath() {
+		this.contextRunner.withPropertyValues("spring.mvc.servlet.path=/app/").run((context) -> {
+			ServletContext servletContext = mock();
+			ServletRegistration.Dynamic registration = mock();
+			given(servletContext.addServlet(anyString(), any(Servlet.class))).willReturn(registration);
+			context.getBean("tuttiWebSocketServlets", ServletContextInitializer.class).onStartup(servletContext);
+			then(servletContext).should()
+				.addServlet(eq("tuttiWebSocketServlet/app/ws"), any(TuttiWebSocketServlet.class));
+			then(registration).should().addMapping("/app/ws");
+		});
+	}
+
+	@Test
 	void servesEveryPathThroughSpringMvcWhenDirectUpgradeIsOff() {
 		this.contextRunner.withPropertyValues("tutti.direct-upgrade=false").run((context) -> {
 			assertThat(context).doesNotHaveBean("tuttiWebSocketServlets");
