@@ -34,7 +34,10 @@
 # be tutti-tomcat-buffers (Tutti with Tomcat's 8 KiB per-connection buffers instead of its own
 # defaults) or baseline-small-buffers (the baseline with the buffer sizes Tutti sets by
 # default); tutti-frame-SIZE (for example tutti-frame-8KB) is Tutti with that frame buffer size
-# and its other defaults.
+# and its other defaults; tutti-mvc is Tutti served through Spring MVC's DispatcherServlet and
+# Spring's WebSocket session (tutti.direct-upgrade=false); tutti-threads-N is Tutti with Tomcat's
+# worker pool limited to N threads (server.tomcat.threads.max, min-spare at most 10);
+# tutti-small-buffers is Tutti with 1 KiB socket buffers and 512-byte message buffers.
 # Connection modes: SOURCE_ADDRESSES (8 loopback source addresses for the clients),
 # MAX_CONNECTIONS (100000), CHURN_BATCH (200 connections opened at once), CHURN_COLD_CYCLES (5),
 # CHURN_WARMUP (5000 connections), CHURN_CYCLES (25), CHURN_ABRUPT (0; the share of
@@ -190,6 +193,15 @@ start_variant() {
 		tutti-tomcat-buffers)
 			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.frame-buffer-size=8KB \
 				--tutti.tomcat.message-buffer-size=8KB --tutti.tomcat.socket-buffer-size=8KB ;;
+		tutti-mvc)
+			start_server "$variant-$phase" tutti "$port" -- --tutti.direct-upgrade=false ;;
+		tutti-threads-*)
+			local threads=${variant#tutti-threads-}
+			start_server "$variant-$phase" tutti "$port" -- --server.tomcat.threads.max="$threads" \
+				--server.tomcat.threads.min-spare="$((threads < 10 ? threads : 10))" ;;
+		tutti-small-buffers)
+			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.socket-buffer-size=1KB \
+				--tutti.tomcat.message-buffer-size=512B ;;
 		tutti-frame-*)
 			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.frame-buffer-size="${variant#tutti-frame-}" ;;
 		baseline-small-buffers)

@@ -4,24 +4,32 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket handshake request as a {@link HandshakeHandler} sees it. Created by the
  * transport, which hands the headers over once: this request keeps one compact copy,
- * which the session reads them from, and builds a map of them only when asked.
+ * which the session reads them from, and builds a map of them only when asked. Likewise
+ * it keeps the request URI as the transport's string and parses it into a {@link URI}
+ * only when asked; the query parameters are parsed from the string.
  * <p>
  * Thread-safe.
  */
 public final class HandshakeRequest {
 
-	private final URI uri;
+	/** The request URI as the transport gave it, with its query string. */
+	private final String uriString;
+
+	/** The parsed URI, made on the first call of {@link #uri()}. */
+	private volatile @Nullable URI uri;
 
 	/** Names and values, alternating: the one compact copy of the headers. */
 	private final String[] headerPairs;
@@ -44,7 +52,23 @@ public final class HandshakeRequest {
 	 */
 	public HandshakeRequest(URI uri, Map<String, List<String>> headers, @Nullable Principal principal,
 			@Nullable InetSocketAddress remoteAddress) {
+		this(uri.toString(), headers, principal, remoteAddress);
 		this.uri = uri;
+	}
+
+	/**
+	 * Create a request whose URI is parsed only if a handler or the application asks for
+	 * it.
+	 * @param uri the request URI with its query string, as the client sent it (for
+	 * example {@code ws://example.com/ws?room=lobby}); characters that a {@link URI} does
+	 * not allow are percent-encoded when it is parsed
+	 * @param headers the request headers
+	 * @param principal the authenticated user, or {@code null}
+	 * @param remoteAddress the client address, or {@code null} if unknown
+	 */
+	public HandshakeRequest(String uri, Map<String, List<String>> headers, @Nullable Principal principal,
+			@Nullable InetSocketAddress remoteAddress) {
+		this.uriString = uri;
 		this.headerPairs = pairs(headers);
 		this.principal = principal;
 		this.remoteAddress = remoteAddress;
@@ -53,9 +77,16 @@ public final class HandshakeRequest {
 	/**
 	 * Return the request URI, including its query string.
 	 * @return the URI
+	 * @throws IllegalArgumentException if the transport's URI string cannot be parsed
+	 * even after percent-encoding the characters a URI does not allow
 	 */
 	public URI uri() {
-		return this.uri;
+		URI uri = this.uri;
+		if (uri == null) {
+			uri = Http.uri(this.uriString);
+			this.uri = uri;
+		}
+		return uri;
 	}
 
 	/**
@@ -96,7 +127,7 @@ public final class HandshakeRequest {
 	 * @return an unmodifiable map of parameter names to values
 	 */
 	public Map<String, List<String>> queryParameters() {
-		return Http.queryParameters(this.uri);
+		return Http.queryParameters(this.uriString);
 	}
 
 	/**
@@ -136,18 +167,42 @@ public final class HandshakeRequest {
 	}
 
 	private static String[] pairs(Map<String, List<String>> headers) {
-		// forEach only: a transport may pass a view that supports little else
-		int[] count = new int[1];
-		headers.forEach((name, values) -> count[0] += values.size());
-		String[] pairs = new String[2 * count[0]];
-		int[] next = new int[1];
-		headers.forEach((name, values) -> {
-			for (String value : values) {
-				pairs[next[0]++] = name;
-				pairs[next[0]++] = value;
+		// forEach only, once: a transport may pass a view that supports little else
+		Pairs pairs = new Pairs(32);
+		headers.forEach(pairs);
+		return pairs.toArray();
+	}
+
+	/**
+	 * Collects header names and values, alternating, into an array that grows only when a
+	 * header has more than one value.
+	 */
+	private static final class Pairs implements BiConsumer<String, List<String>> {
+
+		private String[] pairs;
+
+		private int size;
+
+		Pairs(int capacity) {
+			this.pairs = new String[capacity];
+		}
+
+		@Override
+		public void accept(String name, List<String> values) {
+			int needed = this.size + 2 * values.size();
+			if (needed > this.pairs.length) {
+				this.pairs = Arrays.copyOf(this.pairs, Math.max(needed, 2 * this.pairs.length));
 			}
-		});
-		return pairs;
+			for (String value : values) {
+				this.pairs[this.size++] = name;
+				this.pairs[this.size++] = value;
+			}
+		}
+
+		String[] toArray() {
+			return (this.size == this.pairs.length) ? this.pairs : Arrays.copyOf(this.pairs, this.size);
+		}
+
 	}
 
 }

@@ -12,6 +12,8 @@ import dev.tutti.InvalidConfigException;
 import dev.tutti.spring.json.JacksonJsonCodec;
 import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
+import dev.tutti.spring.websocket.TuttiWebSocketServlet;
+import jakarta.servlet.ServletRegistration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -19,15 +21,20 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
@@ -38,11 +45,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Auto-configuration of a Tutti {@link Hub} served over Spring WebSocket: a hub named
  * {@code tuttiHub} configured from {@link TuttiProperties} and customized by every
  * {@link TuttiHubCustomizer}, mapped at {@code tutti.path}, plus every other
- * {@link HubEndpoint} bean. The hub encodes and decodes JSON with the {@link Codec} bean,
- * by default a {@link JacksonJsonCodec} over the application's {@code JsonMapper}. When
- * the application shuts down, a {@link TuttiHubLifecycle} closes every hub before the web
- * server stops. The buffers of an embedded Tomcat are sized by
- * {@link TuttiTomcatAutoConfiguration}.
+ * {@link HubEndpoint} bean. Each endpoint is a Spring MVC handler, and unless
+ * {@code tutti.direct-upgrade} is {@code false}, each endpoint whose path has no pattern
+ * is also served by a {@link TuttiWebSocketServlet} of its own, which the servlet
+ * container maps ahead of the {@code DispatcherServlet}. The hub encodes and decodes JSON
+ * with the {@link Codec} bean, by default a {@link JacksonJsonCodec} over the
+ * application's {@code JsonMapper}. When the application shuts down, a
+ * {@link TuttiHubLifecycle} closes every hub before the web server stops. The buffers of
+ * an embedded Tomcat are sized by {@link TuttiTomcatAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -138,6 +148,57 @@ public final class TuttiAutoConfiguration {
 			mapping.setUrlMap(urlMap);
 			mapping.setOrder(1);
 			return mapping;
+		}
+
+		/**
+		 * Serve every endpoint of the handler mapping whose path has no pattern with a
+		 * {@link TuttiWebSocketServlet} of its own, ahead of the
+		 * {@code DispatcherServlet}, at the URL Spring MVC would serve it at (below
+		 * {@code spring.mvc.servlet.path}).
+		 */
+		@Bean
+		@ConditionalOnProperty(name = "tutti.direct-upgrade", havingValue = "true", matchIfMissing = true)
+		@ConditionalOnMissingBean(name = "tuttiWebSocketServlets")
+		ServletContextInitializer tuttiWebSocketServlets(
+				@Qualifier("tuttiHandlerMapping") ObjectProvider<HandlerMapping> handlerMapping,
+				Environment environment) {
+			// Spring MVC's paths are below the DispatcherServlet's own path, if it has
+			// one
+			String prefix = environment.getProperty("spring.mvc.servlet.path", "");
+			String servletPath = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+			return (servletContext) -> {
+				if (!(handlerMapping.getIfAvailable() instanceof SimpleUrlHandlerMapping mapping)) {
+					return;
+				}
+				mapping.getUrlMap().forEach((path, handler) -> {
+					if (isExactPath(path) && handler instanceof WebSocketHttpRequestHandler requestHandler
+							&& WebSocketHandlerDecorator
+								.unwrap(requestHandler.getWebSocketHandler()) instanceof TuttiWebSocketHandler) {
+						String urlPattern = servletPath + path;
+						ServletRegistration.Dynamic registration = servletContext.addServlet(
+								"tuttiWebSocketServlet" + urlPattern,
+								new TuttiWebSocketServlet(urlPattern, requestHandler));
+						if (registration != null) {
+							registration.addMapping(urlPattern);
+							registration.setLoadOnStartup(1);
+						}
+					}
+				});
+			};
+		}
+
+		/**
+		 * Whether a path has no pattern characters, so that a servlet mapping matches
+		 * exactly the requests Spring MVC's mapping would.
+		 */
+		static boolean isExactPath(String path) {
+			for (int i = 0; i < path.length(); i++) {
+				char c = path.charAt(i);
+				if (c == '*' || c == '?' || c == '{' || c == '}') {
+					return false;
+				}
+			}
+			return true;
 		}
 
 		/**

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.web.socket.WebSocketSession;
 
 /**
  * A batching {@link Connection} over a Jakarta WebSocket session. Sends go through the
@@ -27,9 +26,9 @@ final class JakartaConnection implements Connection {
 	/** Tomcat's per-session limit on blocking sends. */
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
-	private final WebSocketSession session;
-
 	private final jakarta.websocket.Session nativeSession;
+
+	private final Supplier<@Nullable InetSocketAddress> localAddress;
 
 	private final RemoteEndpoint.Basic remote;
 
@@ -40,10 +39,10 @@ final class JakartaConnection implements Connection {
 	/** Messages larger than this many bytes are worth the notice. */
 	private final int noticeLimit;
 
-	JakartaConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, Duration writeTimeout,
-			FrameBufferNotice notice) {
-		this.session = session;
+	JakartaConnection(jakarta.websocket.Session nativeSession, Supplier<@Nullable InetSocketAddress> localAddress,
+			Duration writeTimeout, FrameBufferNotice notice) {
 		this.nativeSession = nativeSession;
+		this.localAddress = localAddress;
 		this.remote = nativeSession.getBasicRemote();
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeout.toMillis());
 		this.batching = enableBatching(this.remote);
@@ -102,7 +101,7 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public @Nullable InetSocketAddress localAddress() {
-		return this.session.getLocalAddress();
+		return this.localAddress.get();
 	}
 
 	/**

@@ -2,24 +2,32 @@ package dev.tutti.spring.websocket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 import dev.tutti.HandshakeRequest;
 import dev.tutti.HandshakeResult;
 import dev.tutti.Hub;
 import dev.tutti.transport.Upgrade;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -52,12 +60,7 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
-		// Spring's header views support little but forEach; the HandshakeRequest keeps
-		// the
-		// compact copy
-		Map<String, List<String>> headers = new LinkedHashMap<>();
-		request.getHeaders().forEach(headers::put);
-		HandshakeRequest handshake = new HandshakeRequest(request.getURI(), headers, request.getPrincipal(),
+		HandshakeRequest handshake = new HandshakeRequest(uri(request), headers(request), request.getPrincipal(),
 				request.getRemoteAddress());
 		Upgrade upgrade = this.hub.handshake(handshake);
 		HandshakeResult result = upgrade.result();
@@ -83,6 +86,46 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 		}
 	}
 
+	/**
+	 * Return a map over the request headers for the hub to copy with {@code forEach}: for
+	 * a servlet request, straight from the servlet API, since Spring's view of its
+	 * headers copies them into a map of its own on every {@code forEach}.
+	 */
+	private static Map<String, List<String>> headers(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servlet) {
+			return new ServletRequestHeaders(servlet.getServletRequest());
+		}
+		HttpHeaders headers = request.getHeaders();
+		return new AbstractMap<>() {
+
+			@Override
+			public Set<Entry<String, List<String>>> entrySet() {
+				return headers.headerSet();
+			}
+
+			@Override
+			public void forEach(BiConsumer<? super String, ? super List<String>> action) {
+				headers.forEach(action);
+			}
+
+		};
+	}
+
+	/**
+	 * Return the request URI as a string for the hub to parse if asked: from a servlet
+	 * request without building a {@link java.net.URI}, as Spring's
+	 * {@link ServerHttpRequest#getURI()} would.
+	 */
+	private static String uri(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servlet) {
+			HttpServletRequest servletRequest = servlet.getServletRequest();
+			StringBuffer url = servletRequest.getRequestURL();
+			String query = servletRequest.getQueryString();
+			return (query != null) ? url.append('?').append(query).toString() : url.toString();
+		}
+		return request.getURI().toString();
+	}
+
 	private @Nullable Upgrade upgrade(ServerHttpRequest request) {
 		Object upgrade = request.getAttributes().get(UPGRADE_ATTRIBUTE);
 		return (upgrade instanceof Upgrade accepted) ? accepted : null;
@@ -99,6 +142,50 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 			response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
 			response.getBody().write(result.reason().getBytes(StandardCharsets.UTF_8));
 		}
+	}
+
+	/**
+	 * The headers of a servlet request, read once through {@code forEach}; other map
+	 * operations read them again.
+	 */
+	private static final class ServletRequestHeaders extends AbstractMap<String, List<String>> {
+
+		private final HttpServletRequest request;
+
+		ServletRequestHeaders(HttpServletRequest request) {
+			this.request = request;
+		}
+
+		@Override
+		public void forEach(BiConsumer<? super String, ? super List<String>> action) {
+			Enumeration<String> names = this.request.getHeaderNames();
+			while (names.hasMoreElements()) {
+				String name = names.nextElement();
+				Enumeration<String> values = this.request.getHeaders(name);
+				if (!values.hasMoreElements()) {
+					continue;
+				}
+				String first = values.nextElement();
+				if (!values.hasMoreElements()) {
+					action.accept(name, List.of(first));
+					continue;
+				}
+				List<String> all = new ArrayList<>(2);
+				all.add(first);
+				while (values.hasMoreElements()) {
+					all.add(values.nextElement());
+				}
+				action.accept(name, all);
+			}
+		}
+
+		@Override
+		public Set<Entry<String, List<String>>> entrySet() {
+			Map<String, List<String>> copy = new LinkedHashMap<>();
+			forEach(copy::put);
+			return copy.entrySet();
+		}
+
 	}
 
 }

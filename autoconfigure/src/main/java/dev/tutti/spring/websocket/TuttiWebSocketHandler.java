@@ -64,8 +64,8 @@ public class TuttiWebSocketHandler implements WebSocketHandler {
 					? "Tutti needs its handshake interceptor" : "Tutti needs a Jakarta WebSocket container"));
 			return;
 		}
-		JakartaConnection connection = new JakartaConnection(session, nativeSession, this.hub.config().writeTimeout(),
-				this.frameBufferNotice);
+		JakartaConnection connection = new JakartaConnection(nativeSession, session::getLocalAddress,
+				this.hub.config().writeTimeout(), this.frameBufferNotice);
 		session.getAttributes().put(LISTENER_ATTRIBUTE, upgrade.open(connection));
 	}
 

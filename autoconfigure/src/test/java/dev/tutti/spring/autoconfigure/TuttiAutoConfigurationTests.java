@@ -16,6 +16,10 @@ import dev.tutti.HubConfig;
 import dev.tutti.OverflowPolicy;
 import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
+import dev.tutti.spring.websocket.TuttiWebSocketServlet;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -26,6 +30,7 @@ import org.springframework.boot.test.context.assertj.AssertableWebApplicationCon
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -39,6 +44,12 @@ import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link TuttiAutoConfiguration}.
@@ -58,6 +69,51 @@ class TuttiAutoConfigurationTests {
 			assertThat(context).hasBean("tuttiHandlerMapping");
 			assertThat(mappedHubs(context)).containsExactly(Map.entry("/ws", hub));
 		});
+	}
+
+	@Test
+	void servesEveryPathWithoutPatternsWithAServletOfItsOwn() {
+		this.contextRunner.withBean("roomsEndpoint", HubEndpoint.class, () -> new HubEndpoint("/rooms/*", Hub.create()))
+			.run((context) -> {
+				ServletContext servletContext = mock();
+				ServletRegistration.Dynamic registration = mock();
+				given(servletContext.addServlet(anyString(), any(Servlet.class))).willReturn(registration);
+				context.getBean("tuttiWebSocketServlets", ServletContextInitializer.class).onStartup(servletContext);
+				then(servletContext).should()
+					.addServlet(eq("tuttiWebSocketServlet/ws"), any(TuttiWebSocketServlet.class));
+				then(servletContext).shouldHaveNoMoreInteractions();
+				then(registration).should().addMapping("/ws");
+			});
+	}
+
+	@Test
+	void servesThePathBelowTheDispatcherServletsPath() {
+		this.contextRunner.withPropertyValues("spring.mvc.servlet.path=/app/").run((context) -> {
+			ServletContext servletContext = mock();
+			ServletRegistration.Dynamic registration = mock();
+			given(servletContext.addServlet(anyString(), any(Servlet.class))).willReturn(registration);
+			context.getBean("tuttiWebSocketServlets", ServletContextInitializer.class).onStartup(servletContext);
+			then(servletContext).should()
+				.addServlet(eq("tuttiWebSocketServlet/app/ws"), any(TuttiWebSocketServlet.class));
+			then(registration).should().addMapping("/app/ws");
+		});
+	}
+
+	@Test
+	void servesEveryPathThroughSpringMvcWhenDirectUpgradeIsOff() {
+		this.contextRunner.withPropertyValues("tutti.direct-upgrade=false").run((context) -> {
+			assertThat(context).doesNotHaveBean("tuttiWebSocketServlets");
+			assertThat(mappedHubs(context)).containsExactly(Map.entry("/ws", hub(context)));
+		});
+	}
+
+	@Test
+	void onlyPathsWithoutPatternsAreExact() {
+		assertThat(TuttiAutoConfiguration.HubConfiguration.isExactPath("/ws")).isTrue();
+		assertThat(TuttiAutoConfiguration.HubConfiguration.isExactPath("/api/chat")).isTrue();
+		assertThat(TuttiAutoConfiguration.HubConfiguration.isExactPath("/rooms/*")).isFalse();
+		assertThat(TuttiAutoConfiguration.HubConfiguration.isExactPath("/rooms/{id}")).isFalse();
+		assertThat(TuttiAutoConfiguration.HubConfiguration.isExactPath("/ws?")).isFalse();
 	}
 
 	@Test

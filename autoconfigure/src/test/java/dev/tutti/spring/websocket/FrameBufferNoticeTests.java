@@ -11,8 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
@@ -60,12 +58,10 @@ class FrameBufferNoticeTests {
 	}
 
 	private static JakartaConnection connection(FrameBufferNotice notice) {
-		WebSocketSession session = mock();
-		given(session.getHandshakeHeaders()).willReturn(new HttpHeaders());
 		jakarta.websocket.Session nativeSession = mock();
 		given(nativeSession.getBasicRemote()).willReturn(mock(RemoteEndpoint.Basic.class));
 		given(nativeSession.getUserProperties()).willReturn(new HashMap<>());
-		return new JakartaConnection(session, nativeSession, Duration.ofSeconds(10), notice);
+		return new JakartaConnection(nativeSession, () -> null, Duration.ofSeconds(10), notice);
 	}
 
 }

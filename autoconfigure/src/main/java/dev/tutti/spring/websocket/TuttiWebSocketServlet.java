@@ -1,0 +1,152 @@
+package dev.tutti.spring.websocket;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.tutti.Hub;
+import dev.tutti.transport.Upgrade;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.server.support.HandshakeInterceptorChain;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+
+/**
+ * A servlet that serves one hub's WebSocket path without Spring MVC's
+ * {@code DispatcherServlet} and without Spring's WebSocket session: it runs the handshake
+ * interceptors of a {@link WebSocketHttpRequestHandler} over a
+ * {@link TuttiWebSocketHandler} (the origin check and the
+ * {@link TuttiHandshakeInterceptor} that registers the session with the hub), then has
+ * the servlet container's Jakarta WebSocket {@link ServerContainer} upgrade the request
+ * ({@link ServerContainer#upgradeHttpToWebSocket}), which checks the WebSocket headers
+ * and negotiates extensions. The connection's events go straight from the container's
+ * endpoint to the hub.
+ * <p>
+ * Behaves as the request handler does for clients: the interceptors run in the same order
+ * with the same outcomes, a refused handshake gets the same status and body, a request
+ * that is not a WebSocket upgrade gets 400 (405 for another method than GET). Servlet
+ * filters, such as Spring Security's, run before it as they run before the
+ * {@code DispatcherServlet}. Map it to exact paths. Thread-safe.
+ */
+public class TuttiWebSocketServlet extends HttpServlet {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String path;
+
+	private final transient WebSocketHttpRequestHandler handler;
+
+	private final transient Hub hub;
+
+	private final transient FrameBufferNotice notice = new FrameBufferNotice();
+
+	private transient @Nullable ServerContainer container;
+
+	/**
+	 * Create a servlet that serves the given request handler's hub at the given path.
+	 * @param path the path the servlet is mapped to
+	 * @param handler a request handler whose WebSocket handler is a
+	 * {@link TuttiWebSocketHandler} and whose interceptors include a
+	 * {@link TuttiHandshakeInterceptor} for the same hub
+	 * @throws IllegalArgumentException if the handler does not serve a Tutti hub
+	 */
+	public TuttiWebSocketServlet(String path, WebSocketHttpRequestHandler handler) {
+		this.path = Objects.requireNonNull(path, "path");
+		this.handler = Objects.requireNonNull(handler, "handler");
+		if (!(WebSocketHandlerDecorator.unwrap(handler.getWebSocketHandler()) instanceof TuttiWebSocketHandler tutti)) {
+			throw new IllegalArgumentException("The handler of '" + path + "' does not serve a Tutti hub");
+		}
+		this.hub = tutti.getHub();
+	}
+
+	/**
+	 * Find the container's {@link ServerContainer}.
+	 * @throws ServletException if the servlet context has none
+	 */
+	@Override
+	public void init() throws ServletException {
+		if (!(getServletContext().getAttribute(ServerContainer.class.getName()) instanceof ServerContainer found)) {
+			throw new ServletException(
+					"The servlet context has no Jakarta WebSocket ServerContainer to serve '" + this.path + "' with");
+		}
+		this.container = found;
+	}
+
+	@Override
+	protected void service(HttpServletRequest request, HttpServletResponse response)
+			throws ServletException, IOException {
+		if (!"GET".equals(request.getMethod())) {
+			response.setHeader("Allow", "GET");
+			response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+			return;
+		}
+		if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+			response.getOutputStream().write("Can \"Upgrade\" only to \"WebSocket\".".getBytes(StandardCharsets.UTF_8));
+			return;
+		}
+		ServletServerHttpRequest serverRequest = new ServletServerHttpRequest(request);
+		ServletServerHttpResponse serverResponse = new ServletServerHttpResponse(response);
+		WebSocketHandler webSocketHandler = this.handler.getWebSocketHandler();
+		HandshakeInterceptorChain chain = new HandshakeInterceptorChain(this.handler.getHandshakeInterceptors(),
+				webSocketHandler);
+		try {
+			Map<String, Object> attributes = new HashMap<>(4);
+			if (!chain.applyBeforeHandshake(serverRequest, serverResponse, attributes)) {
+				return;
+			}
+			if (!(attributes.get(TuttiHandshakeInterceptor.UPGRADE_ATTRIBUTE) instanceof Upgrade upgrade)) {
+				throw new ServletException(
+						"The handshake interceptors of '" + this.path + "' do not include a TuttiHandshakeInterceptor");
+			}
+			upgrade(request, response, upgrade);
+			chain.applyAfterHandshake(serverRequest, serverResponse, null);
+		}
+		catch (Exception ex) {
+			chain.applyAfterHandshake(serverRequest, serverResponse, ex);
+			if (ex instanceof IOException io) {
+				throw io;
+			}
+			if (ex instanceof ServletException servlet) {
+				throw servlet;
+			}
+			if (ex instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new ServletException("WebSocket handshake of '" + this.path + "' failed", ex);
+		}
+		finally {
+			serverResponse.close();
+		}
+	}
+
+	private void upgrade(HttpServletRequest request, HttpServletResponse response, Upgrade upgrade)
+			throws ServletException, IOException {
+		ServerContainer container = this.container;
+		if (container == null) {
+			throw new ServletException("Servlet for '" + this.path + "' used before its initialization");
+		}
+		TuttiEndpoint endpoint = new TuttiEndpoint(upgrade, this.hub.config().writeTimeout(), this.notice,
+				request.getLocalAddr(), request.getLocalPort());
+		try {
+			container.upgradeHttpToWebSocket(request, response, new HandshakeEndpointConfig(this.path, endpoint),
+					Map.of());
+		}
+		catch (DeploymentException ex) {
+			throw new ServletException("WebSocket upgrade of '" + this.path + "' failed", ex);
+		}
+	}
+
+}

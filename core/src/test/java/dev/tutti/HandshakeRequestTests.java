@@ -1,0 +1,88 @@
+package dev.tutti;
+
+import java.net.URI;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link HandshakeRequest}: the URI kept as a string until asked for, and the
+ * one compact copy of the headers.
+ */
+class HandshakeRequestTests {
+
+	@Test
+	void parsesTheUriStringWhenAsked() {
+		HandshakeRequest request = new HandshakeRequest("ws://localhost:8080/ws?room=lobby&token=a%20b", Map.of(), null,
+				null);
+		assertThat(request.queryParameters()).containsEntry("room", List.of("lobby"))
+			.containsEntry("token", List.of("a b"));
+		URI uri = request.uri();
+		assertThat(uri).isEqualTo(URI.create("ws://localhost:8080/ws?room=lobby&token=a%20b"));
+		assertThat(request.uri()).isSameAs(uri);
+	}
+
+	@Test
+	void queryEndsAtTheFragment() {
+		HandshakeRequest request = new HandshakeRequest("ws://localhost/ws?a=1#b=2", Map.of(), null, null);
+		assertThat(request.queryParameters()).containsOnlyKeys("a");
+		assertThat(request.uri().getRawQuery()).isEqualTo("a=1");
+	}
+
+	@Test
+	void encodesCharactersThatAUriDoesNotAllow() {
+		HandshakeRequest request = new HandshakeRequest("ws://localhost/ws?q=a|b&name=J\u00fcrgen", Map.of(), null,
+				null);
+		assertThat(request.queryParameters()).containsEntry("q", List.of("a|b"))
+			.containsEntry("name", List.of("J\u00fcrgen"));
+		assertThat(request.uri().getRawQuery()).isEqualTo("q=a%7Cb&name=J%C3%BCrgen");
+		assertThat(request.uri().getQuery()).isEqualTo("q=a|b&name=J\u00fcrgen");
+	}
+
+	@Test
+	void uriThatCannotBeParsedFailsWhenAskedFor() {
+		HandshakeRequest request = new HandshakeRequest("ws://[broken/ws", Map.of(), null, null);
+		assertThat(request.queryParameters()).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(request::uri);
+	}
+
+	@Test
+	void keepsTheUriItWasGiven() {
+		URI uri = URI.create("ws://localhost/ws?x=1");
+		HandshakeRequest request = new HandshakeRequest(uri, Map.of(), null, null);
+		assertThat(request.uri()).isSameAs(uri);
+		assertThat(request.queryParameters()).containsEntry("x", List.of("1"));
+	}
+
+	@Test
+	void copiesHeadersFromAViewThatSupportsOnlyForEach() {
+		Map<String, List<String>> view = new AbstractMap<>() {
+
+			@Override
+			public Set<Entry<String, List<String>>> entrySet() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public void forEach(BiConsumer<? super String, ? super List<String>> action) {
+				for (int i = 0; i < 20; i++) {
+					action.accept("X-Header-" + i, List.of("v" + i));
+				}
+				action.accept("Accept", List.of("a", "b"));
+			}
+
+		};
+		HandshakeRequest request = new HandshakeRequest("ws://localhost/ws", view, null, null);
+		assertThat(request.header("x-header-0")).isEqualTo("v0");
+		assertThat(request.header("X-HEADER-19")).isEqualTo("v19");
+		assertThat(request.headers()).hasSize(21).containsEntry("accept", List.of("a", "b"));
+	}
+
+}
