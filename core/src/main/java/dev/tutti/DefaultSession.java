@@ -526,7 +526,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.handlers.error(this, new RateLimitExceededException(this.id, this.config.inboundMessagesPerSecond(),
 				this.config.inboundBurst(), policy));
 		if (policy == RateLimitPolicy.CLOSE) {
-			abort(CloseStatus.RATE_LIMITED);
+			// What the session was sent before still leaves ahead of the close frame
+			close(CloseStatus.RATE_LIMITED);
 		}
 		return false;
 	}

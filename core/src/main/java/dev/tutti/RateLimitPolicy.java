@@ -13,7 +13,10 @@ public enum RateLimitPolicy {
 	 */
 	DROP,
 
-	/** Close the session with {@link CloseStatus#RATE_LIMITED} (1008). */
+	/**
+	 * Close the session with {@link CloseStatus#RATE_LIMITED} (1008), once what it was
+	 * sent before is written.
+	 */
 	CLOSE
 
 }
