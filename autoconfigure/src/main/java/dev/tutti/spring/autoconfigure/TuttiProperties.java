@@ -103,6 +103,8 @@ public class TuttiProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Observations observations = new Observations();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -223,6 +225,10 @@ public class TuttiProperties {
 		return this.metrics;
 	}
 
+	public Observations getObservations() {
+		return this.observations;
+	}
+
 	/**
 	 * Micrometer settings.
 	 */
@@ -288,6 +294,28 @@ public class TuttiProperties {
 
 		public void setPolicy(RateLimitPolicy policy) {
 			this.policy = policy;
+		}
+
+	}
+
+	/**
+	 * Micrometer Observation settings.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether every hub's handshakes and handled inbound messages are observations
+		 * ("tutti.handshake", "tutti.message") of the application's ObservationRegistry,
+		 * when there is one.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}
