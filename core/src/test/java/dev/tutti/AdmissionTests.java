@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.transport.Upgrade;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +133,18 @@ class AdmissionTests {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	@Test
+	void aHandshakeOverTheMaximumIsObservedAsAtCapacity() {
+		hub(1);
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		TuttiObservations.observe(this.hub, observations);
+		new TestConnection().open(this.hub);
+		new TestConnection().handshake(this.hub);
+		TestObservationRegistryAssert.assertThat(observations)
+			.hasAnObservationWithAKeyValue("outcome", "accepted")
+			.hasAnObservationWithAKeyValue("outcome", "at-capacity");
 	}
 
 	@Test
