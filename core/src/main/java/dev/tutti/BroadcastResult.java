@@ -8,7 +8,8 @@ package dev.tutti;
  * @param recipients the number of open sessions the message was offered to
  * @param dropped the number of messages dropped by an overflow policy: the new one for
  * {@link OverflowPolicy#DROP_NEWEST} and {@link OverflowPolicy#CLOSE}, an older queued
- * one for {@link OverflowPolicy#DROP_OLDEST}
+ * one for {@link OverflowPolicy#DROP_OLDEST} (counted once per recipient even when making
+ * room in bytes evicted several; {@code tutti.messages.dropped} counts each)
  */
 public record BroadcastResult(int recipients, int dropped) {
 

@@ -1,7 +1,8 @@
 package dev.tutti;
 
 /**
- * Reported to the hub's error handler when a session's outbound buffer is full and its
+ * Reported to the hub's error handler when a session's outbound buffer is full (in
+ * messages or in bytes, see {@link HubConfig#outboundBufferBytes()}) and its
  * {@link OverflowPolicy} drops a message or closes the session. Also fails the
  * {@link java.util.concurrent.CompletionStage} of a dropped tracked write.
  */
@@ -11,8 +12,13 @@ public class BufferFullException extends TuttiException {
 
 	private final OverflowPolicy policy;
 
-	BufferFullException(String sessionId, int capacity, OverflowPolicy policy) {
-		super("Outbound buffer of session '%s' is full (%d messages); policy %s".formatted(sessionId, capacity, policy),
+	/**
+	 * Create an exception.
+	 * @param capacity the bound that was reached, such as {@code 256 messages} or
+	 * {@code 4194304 bytes}
+	 */
+	BufferFullException(String sessionId, String capacity, OverflowPolicy policy) {
+		super("Outbound buffer of session '%s' is full (%s); policy %s".formatted(sessionId, capacity, policy),
 				CloseStatus.BUFFER_FULL);
 		this.policy = policy;
 	}

@@ -14,7 +14,8 @@ final class CloseReason {
 	 * @param status the status it ended with
 	 * @param hubClosing whether its hub was closing at the time
 	 * @return one of normal, going-away, pong-timeout, write-timeout, overflow,
-	 * message-too-big, protocol-error, connection-lost, server-shutdown, other
+	 * rate-limited, message-too-big, protocol-error, connection-lost, server-shutdown,
+	 * other
 	 */
 	static String of(CloseStatus status, boolean hubClosing) {
 		if (status.equals(CloseStatus.PONG_TIMEOUT)) {
@@ -25,6 +26,9 @@ final class CloseReason {
 		}
 		if (status.equals(CloseStatus.BUFFER_FULL)) {
 			return "overflow";
+		}
+		if (status.equals(CloseStatus.RATE_LIMITED)) {
+			return "rate-limited";
 		}
 		return switch (status.code()) {
 			case 1000 -> "normal";

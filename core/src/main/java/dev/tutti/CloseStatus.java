@@ -40,6 +40,9 @@ public record CloseStatus(int code, String reason) {
 	/** The hub closed the session because its outbound buffer was full. */
 	public static final CloseStatus BUFFER_FULL = new CloseStatus(1008, "Outbound buffer full");
 
+	/** The hub closed the session because it sent messages faster than its rate limit. */
+	public static final CloseStatus RATE_LIMITED = new CloseStatus(1008, "Inbound rate limit exceeded");
+
 	/**
 	 * Create a close status.
 	 * @param code the close code

@@ -63,6 +63,9 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final MessageAssembler assembler;
 
+	/** The inbound rate limit, or {@code null} if there is none. */
+	private final @Nullable InboundRateLimiter rateLimiter;
+
 	private final SessionRooms rooms;
 
 	private final SessionConnection connection;
@@ -92,6 +95,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.attributes = request.attributes();
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.assembler = new MessageAssembler(config.maxMessageSize());
+		this.rateLimiter = (config.inboundMessagesPerSecond() > 0)
+				? new InboundRateLimiter(config.inboundMessagesPerSecond(), config.inboundBurst()) : null;
 		this.rooms = new SessionRooms(this, registry.rooms());
 		this.connection = new SessionConnection(this, registry, threads.worker(), config.writeTimeout().toNanos());
 	}
@@ -326,7 +331,9 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		}
 		if (message != null) {
 			this.metrics.recorder().received(false, this.assembler.lastSize());
-			dispatch("message", () -> this.handlers.text(this, message));
+			if (withinRateLimit()) {
+				dispatch("message", () -> this.handlers.text(this, message));
+			}
 		}
 	}
 
@@ -346,7 +353,9 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		}
 		if (message != null) {
 			this.metrics.recorder().received(true, message.length);
-			dispatch("binary-message", () -> this.handlers.binary(this, message));
+			if (withinRateLimit()) {
+				dispatch("binary-message", () -> this.handlers.binary(this, message));
+			}
 		}
 	}
 
@@ -500,6 +509,27 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		if (this.writer.offer(message) == SessionWriter.Offer.CLOSED) {
 			message.fail(new SessionClosedException(this.id));
 		}
+	}
+
+	/**
+	 * Take a token for a whole inbound message; over the limit, report it and apply the
+	 * rate limit policy.
+	 * @return whether the message may be handled
+	 */
+	private boolean withinRateLimit() {
+		InboundRateLimiter limiter = this.rateLimiter;
+		if (limiter == null || limiter.tryAcquire()) {
+			return true;
+		}
+		RateLimitPolicy policy = this.config.inboundRateLimitPolicy();
+		this.metrics.recorder().rejected("rate-limited");
+		this.handlers.error(this, new RateLimitExceededException(this.id, this.config.inboundMessagesPerSecond(),
+				this.config.inboundBurst(), policy));
+		if (policy == RateLimitPolicy.CLOSE) {
+			// What the session was sent before still leaves ahead of the close frame
+			close(CloseStatus.RATE_LIMITED);
+		}
+		return false;
 	}
 
 	private void tooBig(MessageTooBigException ex) {

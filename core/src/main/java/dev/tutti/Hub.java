@@ -70,7 +70,7 @@ public final class Hub implements AutoCloseable {
 		this.config = config;
 		this.handlers = new Handlers(config, this.metrics);
 		this.threads = new HubThreads(config.name());
-		this.registry = new SessionRegistry(config.name(), this::startHeartbeat);
+		this.registry = new SessionRegistry(config.name(), this::startHeartbeat, config.maxSessions());
 		this.heartbeat = new Heartbeat(config, this.registry, this.threads);
 		this.broadcaster = new Broadcaster(config.name(), this.registry, this.metrics);
 	}
@@ -547,9 +547,10 @@ public final class Hub implements AutoCloseable {
 	 * the new session. Called by transports before they send the upgrade response; see
 	 * {@link Upgrade} for what the transport does next.
 	 * @param request the request
-	 * @return the upgrade: refused with 503 if the hub is closed, with 500 if a handler
-	 * throws, with the handler's status if one refuses; otherwise accepted, to be opened
-	 * with the connection or abandoned
+	 * @return the upgrade: refused with 503 if the hub is closed or holds its
+	 * {@link HubConfig#maxSessions() maximum of sessions} (before any handler runs), with
+	 * 500 if a handler throws, with the handler's status if one refuses; otherwise
+	 * accepted, to be opened with the connection or abandoned
 	 */
 	public Upgrade handshake(HandshakeRequest request) {
 		HubObserver observer = this.handlers.observer();
@@ -567,21 +568,49 @@ public final class Hub implements AutoCloseable {
 		if (isClosed()) {
 			return refusedAsClosed();
 		}
-		HandshakeResult result = this.handlers.handshake(request);
-		if (!result.accepted()) {
-			this.metrics.recorder().handshake("rejected");
-			return new Refused(result, "rejected");
+		if (!this.registry.reserve()) {
+			this.metrics.recorder().handshake("at-capacity");
+			return new Refused(HandshakeResult.reject(503,
+					"Hub '" + this.config.name() + "' is at its maximum of " + this.config.maxSessions() + " sessions"),
+					"at-capacity");
 		}
-		DefaultSession session = new DefaultSession(request, this.registry, this.handlers, this.threads, this.heartbeat,
-				this.config, this.metrics);
+		boolean registered = false;
 		try {
-			this.registry.register(session);
+			HandshakeResult result = this.handlers.handshake(request);
+			if (!result.accepted()) {
+				this.metrics.recorder().handshake("rejected");
+				return new Refused(result, "rejected");
+			}
+			DefaultSession session = new DefaultSession(request, this.registry, this.handlers, this.threads,
+					this.heartbeat, this.config, this.metrics);
+			try {
+				this.registry.register(session);
+			}
+			catch (HubClosedException ex) {
+				return refusedAsClosed();
+			}
+			registered = true;
+			this.metrics.recorder().handshake("accepted");
+			return session;
 		}
-		catch (HubClosedException ex) {
-			return refusedAsClosed();
+		finally {
+			if (!registered) {
+				this.registry.cancel();
+			}
 		}
-		this.metrics.recorder().handshake("accepted");
-		return session;
+	}
+
+	/**
+	 * Refuse a handshake whose {@code Origin} the transport does not allow, with 403, and
+	 * count it ({@code tutti.handshakes} with outcome {@code origin-refused}). For
+	 * transports that check the origin themselves, before {@link #handshake}; no
+	 * handshake handler runs.
+	 * @param origin the refused origin
+	 * @return the refused upgrade, whose result carries the status and reason to send
+	 */
+	public Upgrade refuseOrigin(String origin) {
+		this.metrics.recorder().handshake("origin-refused");
+		return new Refused(HandshakeResult.reject(403, "Origin '" + origin + "' is not allowed"), "origin-refused");
 	}
 
 	// For the hub's own views and tests

@@ -35,8 +35,17 @@ public final class HubConfig {
 	/** Default capacity of a session's outbound buffer, in messages. */
 	public static final int DEFAULT_OUTBOUND_BUFFER_SIZE = 256;
 
+	/** Default capacity of a session's outbound buffer, in bytes of payload: 4 MiB. */
+	public static final long DEFAULT_OUTBOUND_BUFFER_BYTES = 4L * 1024 * 1024;
+
 	/** Default overflow policy. */
 	public static final OverflowPolicy DEFAULT_OVERFLOW_POLICY = OverflowPolicy.DROP_NEWEST;
+
+	/** Value of {@link #maxSessions()} that sets no limit; the default. */
+	public static final int UNLIMITED_SESSIONS = -1;
+
+	/** Default policy for messages over a session's inbound rate limit. */
+	public static final RateLimitPolicy DEFAULT_INBOUND_RATE_LIMIT_POLICY = RateLimitPolicy.DROP;
 
 	/** Default name of the JSON property that selects a typed message handler. */
 	public static final String DEFAULT_MESSAGE_TYPE_PROPERTY = "type";
@@ -61,7 +70,17 @@ public final class HubConfig {
 
 	private final int outboundBufferSize;
 
+	private final long outboundBufferBytes;
+
 	private final OverflowPolicy overflowPolicy;
+
+	private final int maxSessions;
+
+	private final double inboundMessagesPerSecond;
+
+	private final int inboundBurst;
+
+	private final RateLimitPolicy inboundRateLimitPolicy;
 
 	private final boolean concurrentMessageHandling;
 
@@ -79,7 +98,13 @@ public final class HubConfig {
 				: builder.pongTimeout.multipliedBy(9).dividedBy(10);
 		this.maxMessageSize = builder.maxMessageSize;
 		this.outboundBufferSize = builder.outboundBufferSize;
+		this.outboundBufferBytes = builder.outboundBufferBytes;
 		this.overflowPolicy = builder.overflowPolicy;
+		this.maxSessions = builder.maxSessions;
+		this.inboundMessagesPerSecond = builder.inboundMessagesPerSecond;
+		this.inboundBurst = (builder.inboundBurst > 0) ? builder.inboundBurst
+				: (int) Math.min(Integer.MAX_VALUE, Math.max(1, (long) Math.ceil(builder.inboundMessagesPerSecond)));
+		this.inboundRateLimitPolicy = builder.inboundRateLimitPolicy;
 		this.concurrentMessageHandling = builder.concurrentMessageHandling;
 		this.messageTypeProperty = builder.messageTypeProperty;
 		this.decodingErrorReply = builder.decodingErrorReply;
@@ -153,11 +178,61 @@ public final class HubConfig {
 	}
 
 	/**
+	 * Return how many bytes of payload (UTF-8 for text) a session's outbound buffer
+	 * holds. A message that would take the buffer past this size overflows it like a
+	 * message past {@link #outboundBufferSize()}; a message larger than this is still
+	 * queued when the buffer is empty, so that no message the hub may send is refused
+	 * outright.
+	 * @return the buffer capacity in bytes
+	 */
+	public long outboundBufferBytes() {
+		return this.outboundBufferBytes;
+	}
+
+	/**
 	 * Return what happens when a session's outbound buffer is full.
 	 * @return the overflow policy
 	 */
 	public OverflowPolicy overflowPolicy() {
 		return this.overflowPolicy;
+	}
+
+	/**
+	 * Return how many sessions the hub holds at most; further handshakes are refused with
+	 * HTTP 503 until a session ends.
+	 * @return the maximum number of sessions, or {@link #UNLIMITED_SESSIONS} for no limit
+	 */
+	public int maxSessions() {
+		return this.maxSessions;
+	}
+
+	/**
+	 * Return how many inbound messages per second each session may send on average, or 0
+	 * if inbound messages are not limited.
+	 * @return the rate, or 0 for no limit
+	 * @see #inboundBurst()
+	 * @see #inboundRateLimitPolicy()
+	 */
+	public double inboundMessagesPerSecond() {
+		return this.inboundMessagesPerSecond;
+	}
+
+	/**
+	 * Return how many inbound messages a session may send at once, above its rate, after
+	 * a quiet period: the size of its token bucket. Defaults to one second's worth of
+	 * {@link #inboundMessagesPerSecond()}, and at least 1.
+	 * @return the burst
+	 */
+	public int inboundBurst() {
+		return this.inboundBurst;
+	}
+
+	/**
+	 * Return what happens to an inbound message over the session's rate limit.
+	 * @return the policy
+	 */
+	public RateLimitPolicy inboundRateLimitPolicy() {
+		return this.inboundRateLimitPolicy;
 	}
 
 	/**
@@ -200,10 +275,12 @@ public final class HubConfig {
 
 	@Override
 	public String toString() {
-		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
+		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, outboundBufferBytes=%d, overflowPolicy=%s, maxSessions=%d, inboundMessagesPerSecond=%s, inboundBurst=%d, inboundRateLimitPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
 			.formatted(this.name, this.writeTimeout, this.pongTimeout, this.pingPeriod, this.maxMessageSize,
-					this.outboundBufferSize, this.overflowPolicy, this.concurrentMessageHandling,
-					this.messageTypeProperty, this.decodingErrorReply, this.shutdownTimeout);
+					this.outboundBufferSize, this.outboundBufferBytes, this.overflowPolicy, this.maxSessions,
+					this.inboundMessagesPerSecond, this.inboundBurst, this.inboundRateLimitPolicy,
+					this.concurrentMessageHandling, this.messageTypeProperty, this.decodingErrorReply,
+					this.shutdownTimeout);
 	}
 
 	/**
@@ -223,7 +300,17 @@ public final class HubConfig {
 
 		private int outboundBufferSize = DEFAULT_OUTBOUND_BUFFER_SIZE;
 
+		private long outboundBufferBytes = DEFAULT_OUTBOUND_BUFFER_BYTES;
+
 		private OverflowPolicy overflowPolicy = DEFAULT_OVERFLOW_POLICY;
+
+		private int maxSessions = UNLIMITED_SESSIONS;
+
+		private double inboundMessagesPerSecond;
+
+		private int inboundBurst;
+
+		private RateLimitPolicy inboundRateLimitPolicy = DEFAULT_INBOUND_RATE_LIMIT_POLICY;
 
 		private boolean concurrentMessageHandling;
 
@@ -297,12 +384,63 @@ public final class HubConfig {
 		}
 
 		/**
+		 * Set how many bytes of payload a session's outbound buffer holds.
+		 * @param outboundBufferBytes a positive number of bytes
+		 * @return this builder
+		 */
+		public Builder outboundBufferBytes(long outboundBufferBytes) {
+			this.outboundBufferBytes = outboundBufferBytes;
+			return this;
+		}
+
+		/**
 		 * Set what happens when a session's outbound buffer is full.
 		 * @param overflowPolicy the policy
 		 * @return this builder
 		 */
 		public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
 			this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+			return this;
+		}
+
+		/**
+		 * Set how many sessions the hub holds at most.
+		 * @param maxSessions a positive number, or {@link #UNLIMITED_SESSIONS} for no
+		 * limit
+		 * @return this builder
+		 */
+		public Builder maxSessions(int maxSessions) {
+			this.maxSessions = maxSessions;
+			return this;
+		}
+
+		/**
+		 * Set how many inbound messages per second each session may send on average.
+		 * @param inboundMessagesPerSecond a positive rate, or 0 for no limit
+		 * @return this builder
+		 */
+		public Builder inboundMessagesPerSecond(double inboundMessagesPerSecond) {
+			this.inboundMessagesPerSecond = inboundMessagesPerSecond;
+			return this;
+		}
+
+		/**
+		 * Set how many inbound messages a session may send at once after a quiet period.
+		 * @param inboundBurst a positive number, or 0 for one second's worth of the rate
+		 * @return this builder
+		 */
+		public Builder inboundBurst(int inboundBurst) {
+			this.inboundBurst = inboundBurst;
+			return this;
+		}
+
+		/**
+		 * Set what happens to an inbound message over the session's rate limit.
+		 * @param inboundRateLimitPolicy the policy
+		 * @return this builder
+		 */
+		public Builder inboundRateLimitPolicy(RateLimitPolicy inboundRateLimitPolicy) {
+			this.inboundRateLimitPolicy = Objects.requireNonNull(inboundRateLimitPolicy, "inboundRateLimitPolicy");
 			return this;
 		}
 
@@ -367,6 +505,21 @@ public final class HubConfig {
 			}
 			requirePositive("maxMessageSize", this.maxMessageSize);
 			requirePositive("outboundBufferSize", this.outboundBufferSize);
+			if (this.outboundBufferBytes <= 0) {
+				throw new InvalidConfigException("outboundBufferBytes", this.outboundBufferBytes, "must be positive");
+			}
+			if (this.maxSessions <= 0 && this.maxSessions != UNLIMITED_SESSIONS) {
+				throw new InvalidConfigException("maxSessions", this.maxSessions,
+						"must be positive, or " + UNLIMITED_SESSIONS + " for no limit");
+			}
+			if (!(this.inboundMessagesPerSecond >= 0) || Double.isInfinite(this.inboundMessagesPerSecond)) {
+				throw new InvalidConfigException("inboundMessagesPerSecond", this.inboundMessagesPerSecond,
+						"must be positive, or 0 for no limit");
+			}
+			if (this.inboundBurst < 0) {
+				throw new InvalidConfigException("inboundBurst", this.inboundBurst,
+						"must be positive, or 0 for one second's worth of the rate");
+			}
 			if (this.messageTypeProperty.isBlank()) {
 				throw new InvalidConfigException("messageTypeProperty", this.messageTypeProperty, "must not be blank");
 			}

@@ -58,7 +58,8 @@ final class HubMetrics {
 		};
 
 		/**
-		 * A handshake ended with an outcome: accepted, rejected or hub-closed.
+		 * A handshake ended with an outcome: accepted, rejected, origin-refused,
+		 * at-capacity or hub-closed.
 		 */
 		default void handshake(String outcome) {
 		}
@@ -79,6 +80,12 @@ final class HubMetrics {
 		 * Messages were dropped: buffer-full, session-closed or write-failed.
 		 */
 		default void dropped(String reason, int messages) {
+		}
+
+		/**
+		 * An inbound message was not handled, for a reason: rate-limited.
+		 */
+		default void rejected(String reason) {
 		}
 
 		default void broadcast(int recipients, long nanos) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -13,8 +14,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The sessions of a hub: the registry by id, the rooms, the closed sessions still
- * flushing their queue before the close frame, and the lifecycle lock that keeps a
- * registration from racing the hub's close. Registering and unregistering are O(1).
+ * flushing their queue before the close frame, the lifecycle lock that keeps a
+ * registration from racing the hub's close, and the admission count that keeps the number
+ * of sessions within the hub's maximum. Registering and unregistering are O(1).
+ * <p>
+ * A handshake first {@link #reserve() reserves} a place, then either
+ * {@link #register(DefaultSession) registers} its session in it or {@link #cancel()
+ * cancels} it; the place is freed when the session is unregistered. So of N concurrent
+ * handshakes against M free places exactly M are admitted.
  * <p>
  * Thread-safe.
  */
@@ -32,6 +39,11 @@ final class SessionRegistry {
 
 	private final Runnable onRegister;
 
+	private final int maxSessions;
+
+	/** Places taken: registered sessions and handshakes that reserved one. */
+	private final AtomicInteger admitted = new AtomicInteger();
+
 	private volatile boolean closed;
 
 	/**
@@ -39,15 +51,41 @@ final class SessionRegistry {
 	 * @param hubName the hub's name, for exception messages
 	 * @param onRegister runs with every registration, under the lifecycle lock, so that
 	 * what it starts (the heartbeat) cannot miss the hub's close
+	 * @param maxSessions the most sessions admitted at once, or
+	 * {@link HubConfig#UNLIMITED_SESSIONS}
 	 */
-	SessionRegistry(String hubName, Runnable onRegister) {
+	SessionRegistry(String hubName, Runnable onRegister, int maxSessions) {
 		this.hubName = hubName;
 		this.onRegister = onRegister;
+		this.maxSessions = (maxSessions == HubConfig.UNLIMITED_SESSIONS) ? Integer.MAX_VALUE : maxSessions;
 	}
 
 	/**
-	 * Register a session.
-	 * @throws HubClosedException if the hub is closed
+	 * Reserve a place for a session, if the maximum leaves one.
+	 * @return {@code false} if the hub holds its maximum of sessions
+	 */
+	boolean reserve() {
+		int admitted;
+		do {
+			admitted = this.admitted.get();
+			if (admitted >= this.maxSessions) {
+				return false;
+			}
+		}
+		while (!this.admitted.compareAndSet(admitted, admitted + 1));
+		return true;
+	}
+
+	/**
+	 * Free a reserved place whose handshake did not register a session.
+	 */
+	void cancel() {
+		this.admitted.decrementAndGet();
+	}
+
+	/**
+	 * Register a session in the place its handshake {@link #reserve() reserved}.
+	 * @throws HubClosedException if the hub is closed; the place is then still reserved
 	 */
 	void register(DefaultSession session) {
 		this.lifecycleLock.readLock().lock();
@@ -64,7 +102,9 @@ final class SessionRegistry {
 	}
 
 	void unregister(DefaultSession session) {
-		this.sessions.remove(session.id(), session);
+		if (this.sessions.remove(session.id(), session)) {
+			this.admitted.decrementAndGet();
+		}
 	}
 
 	/**

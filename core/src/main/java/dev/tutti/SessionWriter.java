@@ -3,14 +3,21 @@ package dev.tutti;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outbound side of one session: a bounded queue with its overflow policy, and the
- * state that lets exactly one {@link Drain} at a time write what the queue holds.
+ * The outbound side of one session: a queue bounded in messages and in bytes of payload,
+ * with its overflow policy, and the state that lets exactly one {@link Drain} at a time
+ * write what the queue holds.
+ * <p>
+ * A message counts against the byte bound from the moment it is queued until a drain
+ * takes it (or the policy evicts it), so a session holds at most the bound in its queue
+ * plus the one batch its drain is writing. An empty queue takes any message, however
+ * large.
  * <p>
  * Offering takes a short lock that is never held across I/O and never waits. The offer
  * that finds the writer idle starts a drain. Until the session's connection is attached
@@ -94,6 +101,8 @@ final class SessionWriter {
 
 	private final int capacity;
 
+	private final long capacityBytes;
+
 	private final OverflowPolicy policy;
 
 	private final long writeTimeoutNanos;
@@ -103,6 +112,9 @@ final class SessionWriter {
 	private @Nullable Drain drain;
 
 	private @Nullable ArrayDeque<Outbound> queue;
+
+	/** Payload bytes of the queued messages; guarded. */
+	private long queuedBytes;
 
 	/** Whether a drain runs or is due; true until the connection is attached. */
 	private boolean draining = true;
@@ -131,6 +143,7 @@ final class SessionWriter {
 	SessionWriter(DefaultSession session, HubConfig config, Heartbeat clock) {
 		this.session = session;
 		this.capacity = config.outboundBufferSize();
+		this.capacityBytes = config.outboundBufferBytes();
 		this.policy = config.overflowPolicy();
 		this.writeTimeoutNanos = config.writeTimeout().toNanos();
 		this.clock = clock;
@@ -138,10 +151,15 @@ final class SessionWriter {
 
 	/**
 	 * Offer a message: queue it, or send it at once if the writer is idle and its drain
-	 * sends directly. Applies the overflow policy to a full queue.
+	 * sends directly. Applies the overflow policy to a queue that is full in messages or
+	 * in bytes; {@link OverflowPolicy#DROP_OLDEST} evicts as many of the oldest messages
+	 * as it takes to make room.
 	 */
 	Offer offer(Outbound message) {
-		Outbound evicted = null;
+		// Counted once per broadcast: the message caches it for the other recipients
+		int length = message.byteLength();
+		List<Outbound> evicted = null;
+		boolean overBytes = false;
 		Drain direct = null;
 		Drain start = null;
 		Offer offer;
@@ -161,13 +179,16 @@ final class SessionWriter {
 					queue = new ArrayDeque<>();
 					this.queue = queue;
 				}
-				if (queue.size() < this.capacity) {
+				overBytes = !queue.isEmpty() && this.queuedBytes + length > this.capacityBytes;
+				if (queue.size() < this.capacity && !overBytes) {
 					queue.add(message);
+					this.queuedBytes += length;
 					offer = Offer.QUEUED;
 				}
 				else if (this.policy == OverflowPolicy.DROP_OLDEST) {
-					evicted = queue.poll();
+					evicted = evict(queue, length);
 					queue.add(message);
+					this.queuedBytes += length;
 					offer = Offer.QUEUED_EVICTED;
 				}
 				else {
@@ -183,9 +204,17 @@ final class SessionWriter {
 			}
 		}
 		if (offer != Offer.QUEUED) {
-			this.session.metrics().dropped("buffer-full", 1);
-			BufferFullException ex = new BufferFullException(this.session.id(), this.capacity, this.policy);
-			((evicted != null) ? evicted : message).fail(ex);
+			BufferFullException ex = overBytes
+					? new BufferFullException(this.session.id(), this.capacityBytes + " bytes", this.policy)
+					: new BufferFullException(this.session.id(), this.capacity + " messages", this.policy);
+			if (evicted != null) {
+				this.session.metrics().dropped("buffer-full", evicted.size());
+				evicted.forEach((old) -> old.fail(ex));
+			}
+			else {
+				this.session.metrics().dropped("buffer-full", 1);
+				message.fail(ex);
+			}
 			this.session.overflowed(ex);
 		}
 		if (direct != null) {
@@ -195,6 +224,20 @@ final class SessionWriter {
 			start.start();
 		}
 		return offer;
+	}
+
+	/**
+	 * Take the oldest messages out of a full queue until a message of the given length
+	 * fits, or the queue is empty. Called with the lock held.
+	 */
+	private List<Outbound> evict(ArrayDeque<Outbound> queue, int length) {
+		List<Outbound> evicted = new ArrayList<>(1);
+		while (!queue.isEmpty() && (queue.size() >= this.capacity || this.queuedBytes + length > this.capacityBytes)) {
+			Outbound oldest = queue.poll();
+			this.queuedBytes -= oldest.byteLength();
+			evicted.add(oldest);
+		}
+		return evicted;
 	}
 
 	/**
@@ -268,6 +311,7 @@ final class SessionWriter {
 			this.released = true;
 			pending = (this.queue != null) ? List.copyOf(this.queue) : List.of();
 			this.queue = null;
+			this.queuedBytes = 0;
 		}
 		if (!pending.isEmpty()) {
 			this.session.metrics().dropped("session-closed", pending.size());
@@ -349,11 +393,25 @@ final class SessionWriter {
 	}
 
 	/**
+	 * Return the payload bytes of the queued messages.
+	 */
+	synchronized long queuedBytes() {
+		return this.queuedBytes;
+	}
+
+	/**
 	 * Take the next queued message.
 	 * @return the message, or {@code null} if the queue is empty or the writer released
 	 */
 	synchronized @Nullable Outbound poll() {
-		return (this.released || this.queue == null) ? null : this.queue.poll();
+		if (this.released || this.queue == null) {
+			return null;
+		}
+		Outbound message = this.queue.poll();
+		if (message != null) {
+			this.queuedBytes -= message.byteLength();
+		}
+		return message;
 	}
 
 	/**
@@ -382,6 +440,7 @@ final class SessionWriter {
 		if (this.closing != null) {
 			this.released = true;
 			this.queue = null;
+			this.queuedBytes = 0;
 			this.draining = false;
 			return Next.CLOSE;
 		}

@@ -34,13 +34,18 @@ public final class TuttiHubMetrics implements MeterBinder {
 
 	/** The reasons of {@code tutti.sessions.closed}. */
 	static final List<String> CLOSE_REASONS = List.of("normal", "going-away", "pong-timeout", "write-timeout",
-			"overflow", "message-too-big", "protocol-error", "connection-lost", "server-shutdown", "other");
+			"overflow", "rate-limited", "message-too-big", "protocol-error", "connection-lost", "server-shutdown",
+			"other");
 
 	/** The outcomes of {@code tutti.handshakes}. */
-	static final List<String> HANDSHAKE_OUTCOMES = List.of("accepted", "rejected", "origin-refused", "hub-closed");
+	static final List<String> HANDSHAKE_OUTCOMES = List.of("accepted", "rejected", "origin-refused", "at-capacity",
+			"hub-closed");
 
 	/** The reasons of {@code tutti.messages.dropped}. */
 	static final List<String> DROP_REASONS = List.of("buffer-full", "session-closed", "write-failed");
+
+	/** The reasons of {@code tutti.messages.rejected}. */
+	static final List<String> REJECT_REASONS = List.of("rate-limited");
 
 	/** The handler kinds of {@code tutti.handler.errors}. */
 	static final List<String> HANDLERS = List.of("connect", "message", "binary-message", "disconnect", "close", "sent",
@@ -78,6 +83,11 @@ public final class TuttiHubMetrics implements MeterBinder {
 		Gauge.builder("tutti.outbound.queued", this.hub, TuttiHubMetrics::queued)
 			.tags(tags)
 			.description("Messages waiting in the outbound buffers of all sessions")
+			.register(registry);
+		Gauge.builder("tutti.outbound.queued.bytes", this.hub, TuttiHubMetrics::queuedBytes)
+			.tags(tags)
+			.description("Payload bytes waiting in the outbound buffers of all sessions (UTF-8 for text)")
+			.baseUnit(BaseUnits.BYTES)
 			.register(registry);
 		Gauge.builder("tutti.rooms.active", this.hub, (hub) -> hub.registry().rooms().count())
 			.tags(tags)
@@ -120,6 +130,14 @@ public final class TuttiHubMetrics implements MeterBinder {
 		return queued;
 	}
 
+	private static double queuedBytes(Hub hub) {
+		long queued = 0;
+		for (DefaultSession session : hub.registry().sessions()) {
+			queued += session.writer().queuedBytes();
+		}
+		return queued;
+	}
+
 	/**
 	 * Records the hub's events on meters registered up front, so that recording never
 	 * looks a meter up.
@@ -141,6 +159,8 @@ public final class TuttiHubMetrics implements MeterBinder {
 		private final Counter binaryReceivedBytes;
 
 		private final Map<String, Counter> dropped;
+
+		private final Map<String, Counter> rejected;
 
 		private final Counter broadcasts;
 
@@ -169,6 +189,8 @@ public final class TuttiHubMetrics implements MeterBinder {
 			this.binaryReceivedBytes = receivedBytes(registry, tags, "binary");
 			this.dropped = counters(registry, "tutti.messages.dropped", tags, "reason", DROP_REASONS,
 					"Outbound messages that were not written, by reason");
+			this.rejected = counters(registry, "tutti.messages.rejected", tags, "reason", REJECT_REASONS,
+					"Inbound messages that were not handled, by reason");
 			this.broadcasts = Counter.builder("tutti.broadcasts")
 				.tags(tags)
 				.description("Broadcasts, to any target")
@@ -219,6 +241,11 @@ public final class TuttiHubMetrics implements MeterBinder {
 		@Override
 		public void dropped(String reason, int messages) {
 			increment(this.dropped, reason, messages);
+		}
+
+		@Override
+		public void rejected(String reason) {
+			increment(this.rejected, reason, 1);
 		}
 
 		@Override

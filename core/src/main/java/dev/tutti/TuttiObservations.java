@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * Key values are low-cardinality only: {@code hub}, and {@code type} ({@code text},
  * {@code binary}) or {@code outcome} ({@code accepted}, {@code rejected},
- * {@code hub-closed}). Never a session id, user or address.
+ * {@code at-capacity}, {@code hub-closed}). Never a session id, user or address.
  * <p>
  * A hub that is not observed, or observed with {@link ObservationRegistry#NOOP}, pays a
  * field read per message.
@@ -131,8 +131,8 @@ public final class TuttiObservations {
 		},
 
 		/**
-		 * The handshake's outcome: {@code accepted}, {@code rejected} or
-		 * {@code hub-closed}.
+		 * The handshake's outcome: {@code accepted}, {@code rejected},
+		 * {@code at-capacity} or {@code hub-closed}.
 		 */
 		OUTCOME {
 

@@ -240,8 +240,10 @@ public class TuttiEndpoint {
 	private static SettingsDescriptor describe(HubConfig config) {
 		return new SettingsDescriptor(format(config.writeTimeout()), format(config.pongTimeout()),
 				format(config.pingPeriod()), config.maxMessageSize(), config.outboundBufferSize(),
-				config.overflowPolicy().name(), config.concurrentMessageHandling(), config.messageTypeProperty(),
-				config.decodingErrorReply(), format(config.shutdownTimeout()));
+				config.outboundBufferBytes(), config.overflowPolicy().name(), config.maxSessions(),
+				config.inboundMessagesPerSecond(), config.inboundBurst(), config.inboundRateLimitPolicy().name(),
+				config.concurrentMessageHandling(), config.messageTypeProperty(), config.decodingErrorReply(),
+				format(config.shutdownTimeout()));
 	}
 
 	private static SessionDescriptor describe(SessionInfo info, Instant now) {
@@ -341,7 +343,13 @@ public class TuttiEndpoint {
 	 * @param pingPeriod the interval between pings
 	 * @param maxMessageSize the largest inbound message accepted, in bytes
 	 * @param outboundBufferSize how many messages a session's outbound buffer holds
+	 * @param outboundBufferBytes how many bytes of payload a session's outbound buffer
+	 * holds
 	 * @param overflowPolicy what happens when a session's outbound buffer is full
+	 * @param maxSessions the most sessions the hub holds, or -1 for no limit
+	 * @param inboundMessagesPerSecond each session's inbound rate limit, or 0 for none
+	 * @param inboundBurst how many inbound messages a session may send at once
+	 * @param inboundRateLimitPolicy what happens to a message over the rate limit
 	 * @param concurrentMessageHandling whether a session's messages may be handled
 	 * concurrently
 	 * @param messageTypeProperty the JSON property that selects a typed handler
@@ -349,8 +357,10 @@ public class TuttiEndpoint {
 	 * @param shutdownTimeout how long a closed hub's sessions get to close
 	 */
 	public record SettingsDescriptor(String writeTimeout, String pongTimeout, String pingPeriod, int maxMessageSize,
-			int outboundBufferSize, String overflowPolicy, boolean concurrentMessageHandling,
-			String messageTypeProperty, boolean decodingErrorReply, String shutdownTimeout) {
+			int outboundBufferSize, long outboundBufferBytes, String overflowPolicy, int maxSessions,
+			double inboundMessagesPerSecond, int inboundBurst, String inboundRateLimitPolicy,
+			boolean concurrentMessageHandling, String messageTypeProperty, boolean decodingErrorReply,
+			String shutdownTimeout) {
 
 	}
 

@@ -36,7 +36,6 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
-import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,7 +90,11 @@ public final class TuttiAutoConfiguration {
 				Map.entry("writeTimeout", "tutti.write-timeout"), Map.entry("pongTimeout", "tutti.pong-timeout"),
 				Map.entry("pingPeriod", "tutti.ping-period"), Map.entry("maxMessageSize", MAX_MESSAGE_SIZE),
 				Map.entry("outboundBufferSize", "tutti.outbound-buffer-size"),
-				Map.entry("overflowPolicy", "tutti.overflow-policy"),
+				Map.entry("outboundBufferBytes", "tutti.outbound-buffer-bytes"),
+				Map.entry("overflowPolicy", "tutti.overflow-policy"), Map.entry("maxSessions", "tutti.max-sessions"),
+				Map.entry("inboundMessagesPerSecond", "tutti.inbound-rate-limit.messages-per-second"),
+				Map.entry("inboundBurst", "tutti.inbound-rate-limit.burst"),
+				Map.entry("inboundRateLimitPolicy", "tutti.inbound-rate-limit.policy"),
 				Map.entry("concurrentMessageHandling", "tutti.concurrent-message-handling"),
 				Map.entry("messageTypeProperty", "tutti.json.type-property"),
 				Map.entry("decodingErrorReply", "tutti.json.error-reply"),
@@ -125,9 +128,10 @@ public final class TuttiAutoConfiguration {
 
 		/**
 		 * Map every endpoint. Built without {@code ServletWebSocketHandlerRegistry}
-		 * because the registry appends its origin check after the given interceptors:
-		 * here the origin check runs first, so a cross-origin request never reaches the
-		 * hub's handshake handler.
+		 * because the registry appends Spring's origin check after the given
+		 * interceptors: here Tutti's interceptor checks the origin first, so a
+		 * cross-origin request never reaches the hub's handshake handlers, and counts the
+		 * refusal.
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "tuttiHandlerMapping")
@@ -137,11 +141,10 @@ public final class TuttiAutoConfiguration {
 				if (urlMap.containsKey(endpoint.path())) {
 					throw new IllegalStateException("More than one HubEndpoint is mapped to '" + endpoint.path() + "'");
 				}
-				OriginHandshakeInterceptor originCheck = new OriginHandshakeInterceptor(properties.getAllowedOrigins());
-				originCheck.setAllowedOriginPatterns(properties.getAllowedOriginPatterns());
 				WebSocketHttpRequestHandler handler = new WebSocketHttpRequestHandler(
 						new TuttiWebSocketHandler(endpoint.hub()), new DefaultHandshakeHandler());
-				handler.setHandshakeInterceptors(List.of(originCheck, new TuttiHandshakeInterceptor(endpoint.hub())));
+				handler.setHandshakeInterceptors(List.of(new TuttiHandshakeInterceptor(endpoint.hub(),
+						properties.getAllowedOrigins(), properties.getAllowedOriginPatterns())));
 				urlMap.put(endpoint.path(), handler);
 			});
 			WebSocketHandlerMapping mapping = new WebSocketHandlerMapping();
@@ -215,7 +218,12 @@ public final class TuttiAutoConfiguration {
 					.pongTimeout(properties.getPongTimeout())
 					.maxMessageSize(maxMessageSize(properties.getMaxMessageSize()))
 					.outboundBufferSize(properties.getOutboundBufferSize())
+					.outboundBufferBytes(properties.getOutboundBufferBytes().toBytes())
 					.overflowPolicy(properties.getOverflowPolicy())
+					.maxSessions(properties.getMaxSessions())
+					.inboundMessagesPerSecond(properties.getInboundRateLimit().getMessagesPerSecond())
+					.inboundBurst(properties.getInboundRateLimit().getBurst())
+					.inboundRateLimitPolicy(properties.getInboundRateLimit().getPolicy())
 					.concurrentMessageHandling(properties.isConcurrentMessageHandling())
 					.messageTypeProperty(properties.getJson().getTypeProperty())
 					.decodingErrorReply(properties.getJson().isErrorReply())

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.tutti.HubConfig;
 import dev.tutti.OverflowPolicy;
+import dev.tutti.RateLimitPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -65,9 +66,21 @@ public class TuttiProperties {
 	private int outboundBufferSize = HubConfig.DEFAULT_OUTBOUND_BUFFER_SIZE;
 
 	/**
+	 * Bytes of payload (UTF-8 for text) a session's outbound buffer holds before the
+	 * overflow policy applies. An empty buffer takes one message of any size.
+	 */
+	private DataSize outboundBufferBytes = DataSize.ofBytes(HubConfig.DEFAULT_OUTBOUND_BUFFER_BYTES);
+
+	/**
 	 * What happens when a session's outbound buffer is full.
 	 */
 	private OverflowPolicy overflowPolicy = HubConfig.DEFAULT_OVERFLOW_POLICY;
+
+	/**
+	 * Maximum number of sessions of the auto-configured hub; further handshakes are
+	 * refused with HTTP 503 until one ends. -1 for no limit.
+	 */
+	private int maxSessions = HubConfig.UNLIMITED_SESSIONS;
 
 	/**
 	 * Whether a session's messages may be handled concurrently on worker threads instead
@@ -90,6 +103,8 @@ public class TuttiProperties {
 	 * are always served through Spring MVC.
 	 */
 	private boolean directUpgrade = true;
+
+	private final InboundRateLimit inboundRateLimit = new InboundRateLimit();
 
 	private final Json json = new Json();
 
@@ -163,6 +178,22 @@ public class TuttiProperties {
 		this.outboundBufferSize = outboundBufferSize;
 	}
 
+	public DataSize getOutboundBufferBytes() {
+		return this.outboundBufferBytes;
+	}
+
+	public void setOutboundBufferBytes(DataSize outboundBufferBytes) {
+		this.outboundBufferBytes = outboundBufferBytes;
+	}
+
+	public int getMaxSessions() {
+		return this.maxSessions;
+	}
+
+	public void setMaxSessions(int maxSessions) {
+		this.maxSessions = maxSessions;
+	}
+
 	public OverflowPolicy getOverflowPolicy() {
 		return this.overflowPolicy;
 	}
@@ -193,6 +224,10 @@ public class TuttiProperties {
 
 	public void setDirectUpgrade(boolean directUpgrade) {
 		this.directUpgrade = directUpgrade;
+	}
+
+	public InboundRateLimit getInboundRateLimit() {
+		return this.inboundRateLimit;
 	}
 
 	public Json getJson() {
@@ -228,6 +263,54 @@ public class TuttiProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Per-session limit on inbound messages: a token bucket, off by default.
+	 */
+	public static class InboundRateLimit {
+
+		/**
+		 * Messages per second each session may send on average; 0 for no limit.
+		 */
+		private double messagesPerSecond;
+
+		/**
+		 * Messages a session may send at once after a quiet period; 0 for one second's
+		 * worth of messages-per-second.
+		 */
+		private int burst;
+
+		/**
+		 * What happens to a message over the limit: 'drop' it (reported to the error
+		 * handlers and counted), or 'close' the session with 1008.
+		 */
+		private RateLimitPolicy policy = HubConfig.DEFAULT_INBOUND_RATE_LIMIT_POLICY;
+
+		public double getMessagesPerSecond() {
+			return this.messagesPerSecond;
+		}
+
+		public void setMessagesPerSecond(double messagesPerSecond) {
+			this.messagesPerSecond = messagesPerSecond;
+		}
+
+		public int getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(int burst) {
+			this.burst = burst;
+		}
+
+		public RateLimitPolicy getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(RateLimitPolicy policy) {
+			this.policy = policy;
 		}
 
 	}

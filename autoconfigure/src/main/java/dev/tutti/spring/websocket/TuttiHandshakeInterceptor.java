@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +31,22 @@ import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.util.WebUtils;
 
 /**
- * A {@link HandshakeInterceptor} that runs the hub's handshake handlers before the
- * upgrade. A refused handshake gets the handler's HTTP status with its reason as a plain
- * text body; a closed hub refuses with 503. An accepted handshake registers its session
- * with the hub at once, before the upgrade response is sent, and hands the
- * {@link Upgrade} to the {@link TuttiWebSocketHandler} of the same hub through the
- * handshake attributes; if the upgrade then fails, the session is abandoned. Thread-safe.
+ * A {@link HandshakeInterceptor} that checks the request's origin and runs the hub's
+ * handshake handlers before the upgrade. A request from an origin that is not allowed is
+ * refused with 403 before any handshake handler runs, and counted by the hub (see
+ * {@link Hub#refuseOrigin(String)}); by default only the same origin is allowed, and a
+ * request without an {@code Origin} header (not from a browser) is allowed, as Spring's
+ * {@code OriginHandshakeInterceptor} does. A refused handshake gets the handler's HTTP
+ * status with its reason as a plain text body; a closed hub, or one that holds its
+ * maximum of sessions, refuses with 503. An accepted handshake registers its session with
+ * the hub at once, before the upgrade response is sent, and hands the {@link Upgrade} to
+ * the {@link TuttiWebSocketHandler} of the same hub through the handshake attributes; if
+ * the upgrade then fails, the session is abandoned. Thread-safe.
  */
 public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 
@@ -49,17 +57,63 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 
 	private final Hub hub;
 
+	private final List<String> allowedOrigins;
+
+	private final List<String> allowedOriginPatterns;
+
+	private final CorsConfiguration origins = new CorsConfiguration();
+
 	/**
-	 * Create an interceptor for the given hub.
+	 * Create an interceptor for the given hub that allows only requests of the same
+	 * origin, and requests without an {@code Origin} header.
 	 * @param hub the hub whose handshake handlers run
 	 */
 	public TuttiHandshakeInterceptor(Hub hub) {
+		this(hub, List.of(), List.of());
+	}
+
+	/**
+	 * Create an interceptor for the given hub that allows requests of the same origin, of
+	 * the given origins and origin patterns, and requests without an {@code Origin}
+	 * header.
+	 * @param hub the hub whose handshake handlers run
+	 * @param allowedOrigins origins such as {@code https://example.com}, or {@code *} for
+	 * every origin
+	 * @param allowedOriginPatterns origin patterns such as {@code https://*.example.com}
+	 */
+	public TuttiHandshakeInterceptor(Hub hub, Collection<String> allowedOrigins,
+			Collection<String> allowedOriginPatterns) {
 		this.hub = Objects.requireNonNull(hub, "hub");
+		this.allowedOrigins = List.copyOf(allowedOrigins);
+		this.allowedOriginPatterns = List.copyOf(allowedOriginPatterns);
+		this.origins.setAllowedOrigins(new ArrayList<>(this.allowedOrigins));
+		this.origins.setAllowedOriginPatterns(new ArrayList<>(this.allowedOriginPatterns));
+	}
+
+	/**
+	 * Return the origins allowed besides the same origin.
+	 * @return the allowed origins, possibly empty
+	 */
+	public List<String> getAllowedOrigins() {
+		return this.allowedOrigins;
+	}
+
+	/**
+	 * Return the origin patterns allowed besides the same origin.
+	 * @return the allowed origin patterns, possibly empty
+	 */
+	public List<String> getAllowedOriginPatterns() {
+		return this.allowedOriginPatterns;
 	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
+		String origin = request.getHeaders().getOrigin();
+		if (origin != null && !WebUtils.isSameOrigin(request) && this.origins.checkOrigin(origin) == null) {
+			refuse(request, response, this.hub.refuseOrigin(origin).result());
+			return false;
+		}
 		HandshakeRequest handshake = new HandshakeRequest(uri(request), headers(request), request.getPrincipal(),
 				request.getRemoteAddress());
 		Upgrade upgrade = this.hub.handshake(handshake);

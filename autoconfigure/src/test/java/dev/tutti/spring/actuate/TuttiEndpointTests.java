@@ -45,7 +45,10 @@ class TuttiEndpointTests {
 		.pingPeriod(Duration.ofSeconds(20))
 		.maxMessageSize(1024)
 		.outboundBufferSize(2)
+		.outboundBufferBytes(4096)
 		.overflowPolicy(OverflowPolicy.DROP_NEWEST)
+		.maxSessions(100)
+		.inboundMessagesPerSecond(5)
 		.build());
 
 	private final Hub feed = Hub.create(HubConfig.builder().name("feed").build());
@@ -71,8 +74,8 @@ class TuttiEndpointTests {
 		HubDescriptor hub = endpoint().hubs().hubs().get("chat");
 		assertThat(hub.name()).isEqualTo("chat");
 		assertThat(hub.state()).isEqualTo("open");
-		assertThat(hub.settings()).isEqualTo(new SettingsDescriptor("PT5S", "PT30S", "PT20S", 1024, 2, "DROP_NEWEST",
-				false, "type", false, "PT10S"));
+		assertThat(hub.settings()).isEqualTo(new SettingsDescriptor("PT5S", "PT30S", "PT20S", 1024, 2, 4096,
+				"DROP_NEWEST", 100, 5.0, 5, "DROP", false, "type", false, "PT10S"));
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.tutti.Hub;
 import dev.tutti.HubConfig;
 import dev.tutti.OverflowPolicy;
+import dev.tutti.RateLimitPolicy;
 import dev.tutti.spring.websocket.TuttiHandshakeInterceptor;
 import dev.tutti.spring.websocket.TuttiWebSocketHandler;
 import dev.tutti.spring.websocket.TuttiWebSocketServlet;
@@ -40,7 +41,6 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,13 +117,11 @@ class TuttiAutoConfigurationTests {
 	}
 
 	@Test
-	void mapsTheHubWithAHandshakeInterceptorAfterTheOriginCheck() {
+	void mapsTheHubWithTuttisHandshakeInterceptorAloneSoThatItCountsRefusedOrigins() {
 		this.contextRunner.run((context) -> {
 			WebSocketHttpRequestHandler handler = requestHandler(context, "/ws");
 			List<HandshakeInterceptor> interceptors = handler.getHandshakeInterceptors();
-			assertThat(interceptors).hasSize(2);
-			assertThat(interceptors.get(0)).isInstanceOf(OriginHandshakeInterceptor.class);
-			assertThat(interceptors.get(1)).isInstanceOf(TuttiHandshakeInterceptor.class);
+			assertThat(interceptors).singleElement().isInstanceOf(TuttiHandshakeInterceptor.class);
 			assertThat(WebSocketHandlerDecorator.unwrap(handler.getWebSocketHandler()))
 				.isInstanceOf(TuttiWebSocketHandler.class);
 			assertThat(handler.getWebSocketHandler().supportsPartialMessages()).isTrue();
@@ -252,8 +250,11 @@ class TuttiAutoConfigurationTests {
 			.withPropertyValues("tutti.path=/live", "tutti.allowed-origins=https://a.example,https://b.example",
 					"tutti.allowed-origin-patterns=https://*.c.example", "tutti.write-timeout=3s",
 					"tutti.pong-timeout=20s", "tutti.ping-period=5s", "tutti.max-message-size=1MB",
-					"tutti.outbound-buffer-size=32", "tutti.overflow-policy=drop-oldest",
-					"tutti.concurrent-message-handling=true", "tutti.shutdown-timeout=30s")
+					"tutti.outbound-buffer-size=32", "tutti.outbound-buffer-bytes=2MB",
+					"tutti.overflow-policy=drop-oldest", "tutti.max-sessions=500",
+					"tutti.inbound-rate-limit.messages-per-second=12.5", "tutti.inbound-rate-limit.burst=40",
+					"tutti.inbound-rate-limit.policy=close", "tutti.concurrent-message-handling=true",
+					"tutti.shutdown-timeout=30s")
 			.run((context) -> {
 				HubConfig config = hub(context).config();
 				assertThat(config.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -261,14 +262,19 @@ class TuttiAutoConfigurationTests {
 				assertThat(config.pingPeriod()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(config.maxMessageSize()).isEqualTo(1024 * 1024);
 				assertThat(config.outboundBufferSize()).isEqualTo(32);
+				assertThat(config.outboundBufferBytes()).isEqualTo(2 * 1024 * 1024);
 				assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+				assertThat(config.maxSessions()).isEqualTo(500);
+				assertThat(config.inboundMessagesPerSecond()).isEqualTo(12.5);
+				assertThat(config.inboundBurst()).isEqualTo(40);
+				assertThat(config.inboundRateLimitPolicy()).isEqualTo(RateLimitPolicy.CLOSE);
 				assertThat(config.concurrentMessageHandling()).isTrue();
 				assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(properties(context).getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(context.getBean(TuttiHubLifecycle.class)).extracting("shutdownTimeout")
 					.isEqualTo(Duration.ofSeconds(30));
 				assertThat(mappedHubs(context)).containsOnlyKeys("/live");
-				OriginHandshakeInterceptor origins = originInterceptor(context, "/live");
+				TuttiHandshakeInterceptor origins = originInterceptor(context, "/live");
 				assertThat(origins.getAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
 				assertThat(origins.getAllowedOriginPatterns()).containsExactly("https://*.c.example");
 			});
@@ -347,6 +353,64 @@ class TuttiAutoConfigurationTests {
 				.isEqualTo(HubConfig.defaults().outboundBufferSize());
 			assertThat(hub(context).config().outboundBufferSize()).isEqualTo(HubConfig.DEFAULT_OUTBOUND_BUFFER_SIZE);
 		});
+	}
+
+	@Test
+	void outboundBufferBytesDefaultToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getOutboundBufferBytes())
+				.isEqualTo(DataSize.ofBytes(HubConfig.defaults().outboundBufferBytes()));
+			assertThat(hub(context).config().outboundBufferBytes()).isEqualTo(HubConfig.DEFAULT_OUTBOUND_BUFFER_BYTES);
+		});
+	}
+
+	@Test
+	void maxSessionsDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getMaxSessions()).isEqualTo(HubConfig.defaults().maxSessions());
+			assertThat(hub(context).config().maxSessions()).isEqualTo(HubConfig.UNLIMITED_SESSIONS);
+		});
+	}
+
+	@Test
+	void inboundRateLimitDefaultsToTheCoreDefaults() {
+		this.contextRunner.run((context) -> {
+			TuttiProperties.InboundRateLimit limit = properties(context).getInboundRateLimit();
+			assertThat(limit.getMessagesPerSecond()).isEqualTo(HubConfig.defaults().inboundMessagesPerSecond());
+			assertThat(limit.getPolicy()).isEqualTo(HubConfig.defaults().inboundRateLimitPolicy());
+			assertThat(limit.getBurst()).isZero();
+			assertThat(hub(context).config().inboundMessagesPerSecond()).isZero();
+		});
+	}
+
+	@Test
+	void inboundBurstDefaultsToOneSecondOfTheRate() {
+		this.contextRunner.withPropertyValues("tutti.inbound-rate-limit.messages-per-second=20")
+			.run((context) -> assertThat(hub(context).config().inboundBurst()).isEqualTo(20));
+	}
+
+	@Test
+	void failsWhenTheOutboundBufferBytesAreNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.outbound-buffer-bytes=0B")
+			.run((context) -> assertInvalidProperty(context, "tutti.outbound-buffer-bytes", 0L));
+	}
+
+	@Test
+	void failsWhenMaxSessionsIsZero() {
+		this.contextRunner.withPropertyValues("tutti.max-sessions=0")
+			.run((context) -> assertInvalidProperty(context, "tutti.max-sessions", 0));
+	}
+
+	@Test
+	void failsWhenTheInboundRateIsNegative() {
+		this.contextRunner.withPropertyValues("tutti.inbound-rate-limit.messages-per-second=-1")
+			.run((context) -> assertInvalidProperty(context, "tutti.inbound-rate-limit.messages-per-second", -1.0));
+	}
+
+	@Test
+	void failsWhenTheInboundBurstIsNegative() {
+		this.contextRunner.withPropertyValues("tutti.inbound-rate-limit.burst=-1")
+			.run((context) -> assertInvalidProperty(context, "tutti.inbound-rate-limit.burst", -1));
 	}
 
 	@Test
@@ -467,7 +531,12 @@ class TuttiAutoConfigurationTests {
 			.containsEntry("pingPeriod", "tutti.ping-period")
 			.containsEntry("maxMessageSize", "tutti.max-message-size")
 			.containsEntry("outboundBufferSize", "tutti.outbound-buffer-size")
+			.containsEntry("outboundBufferBytes", "tutti.outbound-buffer-bytes")
 			.containsEntry("overflowPolicy", "tutti.overflow-policy")
+			.containsEntry("maxSessions", "tutti.max-sessions")
+			.containsEntry("inboundMessagesPerSecond", "tutti.inbound-rate-limit.messages-per-second")
+			.containsEntry("inboundBurst", "tutti.inbound-rate-limit.burst")
+			.containsEntry("inboundRateLimitPolicy", "tutti.inbound-rate-limit.policy")
 			.containsEntry("concurrentMessageHandling", "tutti.concurrent-message-handling")
 			.containsEntry("messageTypeProperty", "tutti.json.type-property")
 			.containsEntry("decodingErrorReply", "tutti.json.error-reply")
@@ -510,11 +579,11 @@ class TuttiAutoConfigurationTests {
 		return (WebSocketHttpRequestHandler) mapping.getUrlMap().get(path);
 	}
 
-	private static OriginHandshakeInterceptor originInterceptor(AssertableWebApplicationContext context, String path) {
+	private static TuttiHandshakeInterceptor originInterceptor(AssertableWebApplicationContext context, String path) {
 		return requestHandler(context, path).getHandshakeInterceptors()
 			.stream()
-			.filter(OriginHandshakeInterceptor.class::isInstance)
-			.map(OriginHandshakeInterceptor.class::cast)
+			.filter(TuttiHandshakeInterceptor.class::isInstance)
+			.map(TuttiHandshakeInterceptor.class::cast)
 			.findFirst()
 			.orElseThrow();
 	}

@@ -1,12 +1,16 @@
 package dev.tutti.spring.websocket;
 
+import java.io.IOException;
 import java.net.URI;
+import java.util.Map;
 
 import dev.tutti.test.HandshakeRefusedException;
 import dev.tutti.test.TuttiTestClient;
 import dev.tutti.test.TuttiTestClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@code tutti.allowed-origins} and {@code tutti.allowed-origin-patterns} widen the
- * same-origin default.
+ * same-origin default; a request without an {@code Origin} header, which no browser
+ * sends, is allowed; a refused origin is counted.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		"tutti.allowed-origins=http://evil.example", "tutti.allowed-origin-patterns=https://*.trusted.example" })
@@ -24,6 +29,9 @@ class AllowedOriginsIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Test
 	void acceptsAnAllowedOrigin() {
@@ -41,6 +49,37 @@ class AllowedOriginsIntegrationTests {
 			.isThrownBy(() -> client("http://other.example").connect())
 			.extracting(HandshakeRefusedException::status)
 			.isEqualTo(403);
+	}
+
+	@Test
+	void refusesWithAPlainTextReasonAndCountsTheRefusal() throws IOException {
+		double refusals = this.meters.get("tutti.handshakes")
+			.tag("hub", "tutti")
+			.tag("outcome", "origin-refused")
+			.counter()
+			.count();
+		try (RawClient refused = RawClient.connect(this.port, "/ws", Map.of("Origin", "http://other.example"), 0)) {
+			assertThat(refused.status()).isEqualTo(403);
+			assertThat(refused.responseHeaders().get("content-type")).startsWith("text/plain");
+			assertThat(refused.readResponseBody()).isEqualTo("Origin 'http://other.example' is not allowed");
+		}
+		assertThat(this.meters.get("tutti.handshakes")
+			.tag("hub", "tutti")
+			.tag("outcome", "origin-refused")
+			.counter()
+			.count()).isEqualTo(refusals + 1);
+	}
+
+	@Test
+	void acceptsAHandshakeWithoutAnOrigin() throws IOException {
+		// The JDK's client sends no Origin header, as command-line tools and servers
+		try (TuttiTestClient client = TuttiTestClient.connect(URI.create("ws://localhost:" + this.port + "/ws"))) {
+			client.sendText("hello");
+			assertThat(client.awaitText()).isEqualTo("hello");
+		}
+		try (RawClient raw = RawClient.connect(this.port, "/ws", Map.of(), 0)) {
+			assertThat(raw.status()).isEqualTo(101);
+		}
 	}
 
 	@Test
