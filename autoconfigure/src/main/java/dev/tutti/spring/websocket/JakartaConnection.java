@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
@@ -15,31 +17,35 @@ import org.springframework.web.socket.WebSocketSession;
 
 /**
  * A batching {@link Connection} over a Jakarta WebSocket session: every message leaves as
- * one frame, the small ones coalesced.
+ * one frame, and the frames of one drain leave together.
  * <p>
- * A message whose frame fits the container's frame buffer is sent with the container's
- * batching on, so the frames of a drain's small messages collect in that buffer and leave
- * in one write when the hub flushes at the end of the drain. A larger message is sent
- * with batching off (which first writes out what the buffer holds): one frame, written
- * directly from the message's bytes in one gathering write of header and payload, with no
- * copy into the frame buffer and no write per buffer-sized chunk. Batching is on only
- * while the buffer holds frames, so nothing is left in it between drains.
+ * On Tomcat (see {@link TomcatFrames}) a send only makes the frame's header and keeps it
+ * with the payload, which for a broadcast is the hub's one copy of the message (text
+ * encoded to UTF-8 once for every recipient); {@link #flush} writes the drain's frames in
+ * gathering writes of at most {@value TomcatFrames#WRITE_CHUNK} bytes, and a send writes
+ * out what it holds once that much has collected. Nothing is copied per recipient and no
+ * frame is fragmented, whatever its size.
  * <p>
- * On Tomcat (see {@link TomcatFrames}) text goes out from the UTF-8 bytes the hub encoded
- * once for every recipient, as one frame however large. Elsewhere, or when Tomcat's frame
- * writer cannot be reached, text goes through the standard
- * {@link RemoteEndpoint.Basic#sendText(String)}, which encodes per recipient and, on
- * Tomcat, fragments a text larger than the frame buffer; binary messages still leave as
- * one frame.
+ * Elsewhere, or when Tomcat's frame writer cannot be reached, sends go through the
+ * standard basic remote endpoint. A message whose frame fits the container's frame buffer
+ * is sent with the container's batching on, so the frames of a drain's small messages
+ * collect in that buffer and leave in one write when the hub flushes; a larger one is
+ * sent with batching off (which first writes out what the buffer holds), written directly
+ * from its bytes as one frame. Batching is on only while the buffer holds frames. On this
+ * path the container encodes text per recipient and, on Tomcat, fragments a text larger
+ * than its frame buffer.
  * <p>
- * The hub calls the sending methods from its writer threads only; each blocks for at most
- * the write timeout (the container's blocking send timeout, set from it), after which the
- * container closes the connection.
+ * The hub calls the sending methods from its writer threads only, one at a time; each
+ * blocks for at most the write timeout (on the standard path the container's blocking
+ * send timeout, set from it), after which the write fails and the hub closes the session.
  */
 final class JakartaConnection implements Connection {
 
 	/** Tomcat's per-session limit on blocking sends. */
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	/** The longest header of an unmasked frame: 2 bytes, and 8 of extended length. */
+	private static final int MAX_HEADER = 10;
 
 	/** Tomcat's frame buffer size, unless set as a system property. */
 	private static final int TOMCAT_DEFAULT_FRAME_BUFFER_SIZE = 8 * 1024;
@@ -55,6 +61,13 @@ final class JakartaConnection implements Connection {
 
 	/** The endpoint {@link #frames} writes to, or {@code null} on the standard path. */
 	private final @Nullable Object endpoint;
+
+	private final long writeTimeoutMillis;
+
+	/** Headers and payloads of the frames not yet written, on Tomcat's frame writer. */
+	private @Nullable List<ByteBuffer> pending;
+
+	private long pendingBytes;
 
 	/** The largest payload whose frame fits the container's frame buffer. */
 	private final int batchLimit;
@@ -76,11 +89,11 @@ final class JakartaConnection implements Connection {
 		this.session = session;
 		this.nativeSession = nativeSession;
 		this.remote = nativeSession.getBasicRemote();
-		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeout.toMillis());
+		this.writeTimeoutMillis = writeTimeout.toMillis();
+		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.writeTimeoutMillis);
 		this.endpoint = (frames != null) ? frames.endpointOf(this.remote) : null;
 		this.frames = (this.endpoint != null) ? frames : null;
-		int frameBufferSize = (this.frames != null) ? this.frames.frameBufferSize() : standardFrameBufferSize();
-		this.batchLimit = frameBufferSize - TomcatFrames.MAX_HEADER;
+		this.batchLimit = standardFrameBufferSize() - MAX_HEADER;
 		this.notice = notice;
 		this.noticeLimit = FrameBufferNotice.limit();
 	}
@@ -96,20 +109,17 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public void sendText(String text, ByteBuffer utf8, SendCallback callback) {
-		TomcatFrames frames = this.frames;
-		Object endpoint = this.endpoint;
-		if (frames == null || endpoint == null) {
+		if (this.endpoint == null) {
 			sendText(text, callback);
 			return;
 		}
-		boolean small = utf8.remaining() <= this.batchLimit;
-		write(small, () -> frames.send(endpoint, TomcatFrames.TEXT, utf8), callback);
+		queue(TomcatFrames.TEXT, utf8, callback);
 	}
 
 	@Override
 	public void sendText(String text, SendCallback callback) {
-		// A character takes at least one byte; the container fragments a longer text and
-		// writes it in buffer-sized chunks, so it may as well go through the buffer.
+		// The container encodes text in buffer-sized chunks, one frame each, so every
+		// chunk goes through the buffer (at most one nested write per chunk).
 		if (text.length() > this.noticeLimit) {
 			this.notice.note(text.length(), "characters", this.noticeLimit);
 		}
@@ -118,24 +128,26 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public void sendBinary(ByteBuffer data, SendCallback callback) {
-		boolean small = data.remaining() <= this.batchLimit;
-		TomcatFrames frames = this.frames;
-		Object endpoint = this.endpoint;
-		if (frames != null && endpoint != null) {
-			write(small, () -> frames.send(endpoint, TomcatFrames.BINARY, data), callback);
+		if (this.endpoint != null) {
+			queue(TomcatFrames.BINARY, data, callback);
+			return;
 		}
-		else {
-			write(small, () -> this.remote.sendBinary(data), callback);
-		}
+		write(data.remaining() <= this.batchLimit, () -> this.remote.sendBinary(data), callback);
 	}
 
 	@Override
 	public void sendPing(ByteBuffer data, SendCallback callback) {
 		Throwable failure = null;
 		try {
-			startBatch();
-			this.remote.sendPing(data);
-			endBatch();
+			if (this.endpoint != null) {
+				add(TomcatFrames.PING, data);
+				writePending();
+			}
+			else {
+				startBatch();
+				this.remote.sendPing(data);
+				endBatch();
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			failure = ex;
@@ -156,7 +168,12 @@ final class JakartaConnection implements Connection {
 	public void flush(SendCallback callback) {
 		Throwable failure = null;
 		try {
-			endBatch();
+			if (this.endpoint != null) {
+				writePending();
+			}
+			else {
+				endBatch();
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			failure = ex;
@@ -180,8 +197,55 @@ final class JakartaConnection implements Connection {
 	}
 
 	/**
-	 * Send one frame: a small one into the container's buffer, any other after writing
-	 * out what the buffer holds, directly.
+	 * Keep a frame for Tomcat's frame writer, and write out what is kept once it is
+	 * enough for a write of its own.
+	 */
+	private void queue(int opCode, ByteBuffer payload, SendCallback callback) {
+		Throwable failure = null;
+		try {
+			add(opCode, payload);
+			if (this.pendingBytes >= TomcatFrames.WRITE_CHUNK) {
+				writePending();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			failure = ex;
+		}
+		callback.completed(failure);
+	}
+
+	private void add(int opCode, ByteBuffer payload) {
+		List<ByteBuffer> pending = this.pending;
+		if (pending == null) {
+			pending = new ArrayList<>();
+			this.pending = pending;
+		}
+		int length = payload.remaining();
+		pending.add(TomcatFrames.header(opCode, length));
+		if (length > 0) {
+			pending.add(payload);
+		}
+		this.pendingBytes += length;
+	}
+
+	/**
+	 * Write the kept frames through Tomcat's frame writer.
+	 */
+	private void writePending() throws IOException {
+		List<ByteBuffer> pending = this.pending;
+		TomcatFrames frames = this.frames;
+		Object endpoint = this.endpoint;
+		if (pending == null || frames == null || endpoint == null) {
+			return;
+		}
+		this.pending = null;
+		this.pendingBytes = 0;
+		frames.write(endpoint, pending, this.writeTimeoutMillis);
+	}
+
+	/**
+	 * Send one frame on the standard path: a small one into the container's buffer, any
+	 * other after writing out what the buffer holds, directly.
 	 */
 	private void write(boolean small, Write write, SendCallback callback) {
 		Throwable failure = null;
