@@ -50,8 +50,8 @@ final class TuttiEndpoint extends Endpoint
 	public void onOpen(Session session, EndpointConfig config) {
 		ConnectionListener listener;
 		try {
-			listener = this.upgrade
-				.open(new JakartaConnection(session, this::localAddress, this.writeTimeout, this.notice));
+			listener = this.upgrade.open(new JakartaConnection(session, this::localAddress, this.writeTimeout,
+					TomcatFrames.get(), this.notice));
 		}
 		catch (RuntimeException ex) {
 			// Given up already (its upgrade timed out): the hub no longer knows the
