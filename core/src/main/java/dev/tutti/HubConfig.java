@@ -32,6 +32,12 @@ public final class HubConfig {
 	/** Default largest inbound message, in bytes: 64 KiB. */
 	public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
 
+	/**
+	 * Default time a fragmented inbound message may take from its first frame to its
+	 * last.
+	 */
+	public static final Duration DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT = Duration.ofSeconds(60);
+
 	/** Default capacity of a session's outbound buffer, in messages. */
 	public static final int DEFAULT_OUTBOUND_BUFFER_SIZE = 256;
 
@@ -57,7 +63,11 @@ public final class HubConfig {
 
 	private final Duration pingPeriod;
 
+	private final @Nullable Duration explicitPingPeriod;
+
 	private final int maxMessageSize;
+
+	private final Duration messageAssemblyTimeout;
 
 	private final int outboundBufferSize;
 
@@ -77,7 +87,9 @@ public final class HubConfig {
 		this.pongTimeout = builder.pongTimeout;
 		this.pingPeriod = (builder.pingPeriod != null) ? builder.pingPeriod
 				: builder.pongTimeout.multipliedBy(9).dividedBy(10);
+		this.explicitPingPeriod = builder.pingPeriod;
 		this.maxMessageSize = builder.maxMessageSize;
+		this.messageAssemblyTimeout = builder.messageAssemblyTimeout;
 		this.outboundBufferSize = builder.outboundBufferSize;
 		this.overflowPolicy = builder.overflowPolicy;
 		this.concurrentMessageHandling = builder.concurrentMessageHandling;
@@ -100,6 +112,28 @@ public final class HubConfig {
 	 */
 	public static Builder builder() {
 		return new Builder();
+	}
+
+	/**
+	 * Start a builder seeded with these settings, for a configuration that differs in a
+	 * few of them, such as a second hub with another name.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder().name(this.name)
+			.writeTimeout(this.writeTimeout)
+			.pongTimeout(this.pongTimeout)
+			.maxMessageSize(this.maxMessageSize)
+			.outboundBufferSize(this.outboundBufferSize)
+			.overflowPolicy(this.overflowPolicy)
+			.concurrentMessageHandling(this.concurrentMessageHandling)
+			.messageTypeProperty(this.messageTypeProperty)
+			.decodingErrorReply(this.decodingErrorReply)
+			.messageAssemblyTimeout(this.messageAssemblyTimeout)
+			.shutdownTimeout(this.shutdownTimeout);
+		// A derived ping period stays derived
+		builder.pingPeriod = this.explicitPingPeriod;
+		return builder;
 	}
 
 	/**
@@ -142,6 +176,16 @@ public final class HubConfig {
 	 */
 	public int maxMessageSize() {
 		return this.maxMessageSize;
+	}
+
+	/**
+	 * Return how long a fragmented inbound message may take from its first frame to its
+	 * last. A session whose message takes longer is closed with
+	 * {@link CloseStatus#ASSEMBLY_TIMEOUT} and the parts received so far are released.
+	 * @return the message assembly timeout
+	 */
+	public Duration messageAssemblyTimeout() {
+		return this.messageAssemblyTimeout;
 	}
 
 	/**
@@ -200,10 +244,11 @@ public final class HubConfig {
 
 	@Override
 	public String toString() {
-		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
+		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, messageAssemblyTimeout=%s, outboundBufferSize=%d, overflowPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
 			.formatted(this.name, this.writeTimeout, this.pongTimeout, this.pingPeriod, this.maxMessageSize,
-					this.outboundBufferSize, this.overflowPolicy, this.concurrentMessageHandling,
-					this.messageTypeProperty, this.decodingErrorReply, this.shutdownTimeout);
+					this.messageAssemblyTimeout, this.outboundBufferSize, this.overflowPolicy,
+					this.concurrentMessageHandling, this.messageTypeProperty, this.decodingErrorReply,
+					this.shutdownTimeout);
 	}
 
 	/**
@@ -220,6 +265,8 @@ public final class HubConfig {
 		private @Nullable Duration pingPeriod;
 
 		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private Duration messageAssemblyTimeout = DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT;
 
 		private int outboundBufferSize = DEFAULT_OUTBOUND_BUFFER_SIZE;
 
@@ -283,6 +330,17 @@ public final class HubConfig {
 		 */
 		public Builder maxMessageSize(int maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * Set how long a fragmented inbound message may take from its first frame to its
+		 * last.
+		 * @param messageAssemblyTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder messageAssemblyTimeout(Duration messageAssemblyTimeout) {
+			this.messageAssemblyTimeout = Objects.requireNonNull(messageAssemblyTimeout, "messageAssemblyTimeout");
 			return this;
 		}
 
@@ -366,6 +424,7 @@ public final class HubConfig {
 				}
 			}
 			requirePositive("maxMessageSize", this.maxMessageSize);
+			requirePositive("messageAssemblyTimeout", this.messageAssemblyTimeout);
 			requirePositive("outboundBufferSize", this.outboundBufferSize);
 			if (this.messageTypeProperty.isBlank()) {
 				throw new InvalidConfigException("messageTypeProperty", this.messageTypeProperty, "must not be blank");
