@@ -196,14 +196,17 @@ class TuttiAutoConfigurationTests {
 			.withPropertyValues("tutti.path=/live", "tutti.allowed-origins=https://a.example,https://b.example",
 					"tutti.allowed-origin-patterns=https://*.c.example", "tutti.write-timeout=3s",
 					"tutti.pong-timeout=20s", "tutti.ping-period=5s", "tutti.max-message-size=1MB",
-					"tutti.outbound-buffer-size=32", "tutti.overflow-policy=drop-oldest",
-					"tutti.concurrent-message-handling=true", "tutti.shutdown-timeout=30s")
+					"tutti.message-assembly-timeout=7s", "tutti.outbound-buffer-size=32",
+					"tutti.overflow-policy=drop-oldest", "tutti.concurrent-message-handling=true",
+					"tutti.shutdown-timeout=30s")
 			.run((context) -> {
 				HubConfig config = hub(context).config();
 				assertThat(config.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(config.pongTimeout()).isEqualTo(Duration.ofSeconds(20));
 				assertThat(config.pingPeriod()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(config.maxMessageSize()).isEqualTo(1024 * 1024);
+				assertThat(config.messageAssemblyTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(context.getBean(TuttiAutoConfiguration.HUB_CONFIG_BEAN_NAME)).isSameAs(config);
 				assertThat(config.outboundBufferSize()).isEqualTo(32);
 				assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 				assertThat(config.concurrentMessageHandling()).isTrue();
@@ -282,6 +285,30 @@ class TuttiAutoConfigurationTests {
 				.isEqualTo(DataSize.ofBytes(HubConfig.defaults().maxMessageSize()));
 			assertThat(hub(context).config().maxMessageSize()).isEqualTo(HubConfig.DEFAULT_MAX_MESSAGE_SIZE);
 		});
+	}
+
+	@Test
+	void messageAssemblyTimeoutDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getMessageAssemblyTimeout())
+				.isEqualTo(HubConfig.defaults().messageAssemblyTimeout());
+			assertThat(hub(context).config().messageAssemblyTimeout())
+				.isEqualTo(HubConfig.DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT);
+		});
+	}
+
+	@Test
+	void failsWhenTheMessageAssemblyTimeoutIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.message-assembly-timeout=0s")
+			.run((context) -> assertInvalidProperty(context, "tutti.message-assembly-timeout", Duration.ZERO));
+	}
+
+	@Test
+	void usesAHubConfigBeanOfTheSameName() {
+		this.contextRunner
+			.withBean(TuttiAutoConfiguration.HUB_CONFIG_BEAN_NAME, HubConfig.class,
+					() -> HubConfig.builder().name("own").build())
+			.run((context) -> assertThat(hub(context).config().name()).isEqualTo("own"));
 	}
 
 	@Test
@@ -410,6 +437,7 @@ class TuttiAutoConfigurationTests {
 			.containsEntry("pongTimeout", "tutti.pong-timeout")
 			.containsEntry("pingPeriod", "tutti.ping-period")
 			.containsEntry("maxMessageSize", "tutti.max-message-size")
+			.containsEntry("messageAssemblyTimeout", "tutti.message-assembly-timeout")
 			.containsEntry("outboundBufferSize", "tutti.outbound-buffer-size")
 			.containsEntry("overflowPolicy", "tutti.overflow-policy")
 			.containsEntry("concurrentMessageHandling", "tutti.concurrent-message-handling")

@@ -1,17 +1,29 @@
 package dev.tutti.benchmarks.server;
 
 import dev.tutti.BroadcastResult;
+import dev.tutti.Hub;
+import dev.tutti.HubConfig;
+import dev.tutti.Session;
+import dev.tutti.spring.autoconfigure.HubEndpoint;
+import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.spring.autoconfigure.TuttiHubCustomizer;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The shootout protocol on the auto-configured Tutti hub, mapped at {@code tutti.path}
- * ({@code /ws} by default).
+ * ({@code /ws} by default), and a second hub at {@value #ECHO_PATH} that echoes every
+ * text and binary message verbatim (same type, same bytes, same order), for protocol
+ * conformance tests such as Autobahn|Testsuite's. Both hubs follow the {@code tutti.*}
+ * properties.
  */
 @Configuration(proxyBeanMethods = false)
 public class TuttiShootoutConfiguration {
+
+	/** Path of the echo hub. */
+	public static final String ECHO_PATH = "/echo";
 
 	@Bean
 	TuttiHubCustomizer shootoutHandlers() {
@@ -28,6 +40,19 @@ public class TuttiShootoutConfiguration {
 				session.write(ShootoutProtocol.broadcastResult(request.payload(), result.recipients()));
 			}
 		});
+	}
+
+	@Bean
+	Hub echoHub(@Qualifier(TuttiAutoConfiguration.HUB_CONFIG_BEAN_NAME) HubConfig config) {
+		Hub hub = Hub.create(config.toBuilder().name("echo").build());
+		hub.onMessage(Session::write);
+		hub.onBinaryMessage(Session::writeBinary);
+		return hub;
+	}
+
+	@Bean
+	HubEndpoint echoEndpoint(@Qualifier("echoHub") Hub echoHub) {
+		return new HubEndpoint(ECHO_PATH, echoHub);
 	}
 
 }
