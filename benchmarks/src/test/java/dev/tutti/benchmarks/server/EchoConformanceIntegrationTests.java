@@ -244,8 +244,8 @@ class EchoConformanceIntegrationTests {
 	 * a reason of up to 123 bytes is answered with the same code, then the server ends
 	 * the connection; an empty close frame is answered with 1000; a message that a close
 	 * frame interrupts is not delivered; invalid codes (0-999, 1004-1006, 1015,
-	 * 1016-2999, 5000 and more) and 1-byte payloads fail the connection with 1002, and an
-	 * invalid UTF-8 reason with 1002 or 1007.
+	 * 1016-2999, 5000 and more), 1-byte payloads and reasons that are not UTF-8 fail the
+	 * connection with 1002.
 	 */
 	@Test
 	void answersValidCloseFramesAndFailsInvalidOnes() throws IOException {
@@ -274,13 +274,10 @@ class EchoConformanceIntegrationTests {
 		FrameClient oneByte = connect();
 		oneByte.frame(true, CLOSE, new byte[] { 0x03 });
 		assertFailed(oneByte, 1002);
+		// Autobahn accepts 1002 or 1007 here; Tomcat answers 1002
 		FrameClient invalidReason = connect();
 		invalidReason.close(1000, hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
-		List<Frame> frames = invalidReason.untilEnd(TIMEOUT);
-		assertThat(frames).singleElement().satisfies((frame) -> {
-			assertThat(frame.opcode()).isEqualTo(CLOSE);
-			assertThat(frame.closeCode()).isIn(1002, 1007);
-		});
+		assertFailed(invalidReason, 1002);
 	}
 
 	/**
