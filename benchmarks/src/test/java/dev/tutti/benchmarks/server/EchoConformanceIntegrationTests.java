@@ -106,6 +106,60 @@ class EchoConformanceIntegrationTests {
 	}
 
 	/**
+	 * Autobahn 9.2.6: the largest binary message the hub accepts, 16 MiB, in fragments of
+	 * 64 KiB.
+	 */
+	@Test
+	void echoes16MiBBinaryMessage() throws IOException {
+		FrameClient client = connect();
+		byte[] binary = binary(16 * MIB);
+		client.message(BINARY, binary, 64 * 1024);
+		assertMessage(client.nextMessage(TIMEOUT), BINARY, binary);
+	}
+
+	/**
+	 * Autobahn 9.1.*, 9.2.*: messages of 1 MiB and 4 MiB, whole and in fragments.
+	 */
+	@Test
+	void echoesMessagesOfSeveralMiB() throws IOException {
+		FrameClient client = connect();
+		for (int size : new int[] { MIB, 4 * MIB }) {
+			for (int fragmentSize : new int[] { 1024, Integer.MAX_VALUE }) {
+				byte[] text = text(size);
+				client.message(TEXT, text, fragmentSize);
+				assertMessage(client.nextMessage(TIMEOUT), TEXT, text);
+				byte[] binary = binary(size);
+				client.message(BINARY, binary, fragmentSize);
+				assertMessage(client.nextMessage(TIMEOUT), BINARY, binary);
+			}
+		}
+	}
+
+	/**
+	 * Autobahn 2.1-2.4, 2.6, 2.10-2.11: every ping of 0 to 125 bytes gets its pong at
+	 * once, whatever else the connection carries.
+	 */
+	@Test
+	void answersEveryPingAtOnce() throws IOException {
+		FrameClient client = connect();
+		for (int length = 0; length <= 125; length++) {
+			byte[] payload = binary(length);
+			client.ping(payload);
+			Frame pong = client.next(TIMEOUT);
+			assertThat(pong.opcode()).isEqualTo(PONG);
+			assertThat(pong.payload()).isEqualTo(payload);
+		}
+		for (int i = 0; i < 10; i++) {
+			client.ping(utf8("ping " + i));
+		}
+		for (int i = 0; i < 10; i++) {
+			Frame pong = client.next(TIMEOUT);
+			assertThat(pong.opcode()).isEqualTo(PONG);
+			assertThat(pong.text()).isEqualTo("ping " + i);
+		}
+	}
+
+	/**
 	 * Autobahn 5.6-5.8 and 2.*: pings with payloads of 0 to 125 bytes between the
 	 * fragments of a message get pongs with the same payloads, in order, and the message
 	 * still comes back intact; an unsolicited pong gets nothing.
