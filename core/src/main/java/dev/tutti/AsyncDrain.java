@@ -47,6 +47,9 @@ final class AsyncDrain implements Drain, SendCallback {
 
 	private final Connection connection;
 
+	/** Whether the connection takes text as UTF-8, read once. */
+	private final boolean encodedText;
+
 	private final Handlers handlers;
 
 	private final Executor worker;
@@ -70,6 +73,7 @@ final class AsyncDrain implements Drain, SendCallback {
 		this.session = session;
 		this.writer = session.writer();
 		this.connection = connection;
+		this.encodedText = connection.sendsEncodedText();
 		this.handlers = handlers;
 		this.worker = threads.worker();
 		this.writers = threads.writers();
@@ -140,6 +144,9 @@ final class AsyncDrain implements Drain, SendCallback {
 		try {
 			if (message.isBinary()) {
 				this.connection.sendBinary(message.newBuffer(), this);
+			}
+			else if (this.encodedText) {
+				this.connection.sendText(message.text(), message.newUtf8Buffer(), this);
 			}
 			else {
 				this.connection.sendText(message.text(), this);

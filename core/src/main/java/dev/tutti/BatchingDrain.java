@@ -33,6 +33,9 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 
 	private final Connection connection;
 
+	/** Whether the connection takes text as UTF-8, read once. */
+	private final boolean encodedText;
+
 	private final Handlers handlers;
 
 	private final Executor writers;
@@ -52,6 +55,7 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 		this.session = session;
 		this.writer = session.writer();
 		this.connection = connection;
+		this.encodedText = connection.sendsEncodedText();
 		this.handlers = handlers;
 		this.writers = threads.writers();
 	}
@@ -101,6 +105,9 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			this.writer.startTimer(message.timeoutNanos);
 			if (message.isBinary()) {
 				this.connection.sendBinary(message.newBuffer(), this);
+			}
+			else if (this.encodedText) {
+				this.connection.sendText(message.text(), message.newUtf8Buffer(), this);
 			}
 			else {
 				this.connection.sendText(message.text(), this);

@@ -1,14 +1,19 @@
 package dev.tutti;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
+import dev.tutti.transport.Connection;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable outbound message. A broadcast creates one and offers the same instance to
- * every recipient; a binary payload is wrapped in a fresh {@link ByteBuffer} per send, so
- * no buffer position is shared between sessions.
+ * every recipient; a binary payload, and a text's UTF-8 encoding, is wrapped in a fresh
+ * read-only {@link ByteBuffer} per send, so no buffer position is shared between sessions
+ * and no recipient copies the payload. A text is encoded to UTF-8 at most once, on the
+ * first send to a connection that {@link Connection#sendsEncodedText() takes encoded
+ * text}, and the bytes are shared by every later recipient.
  */
 final class Outbound {
 
@@ -27,6 +32,9 @@ final class Outbound {
 
 	/** The UTF-8 length of a text, counted once for every recipient; -1 until then. */
 	private int byteLength = -1;
+
+	/** The UTF-8 encoding of a text, made on first use; a race only encodes twice. */
+	private byte @Nullable [] utf8;
 
 	private Outbound(@Nullable String text, byte @Nullable [] binary, long timeoutNanos,
 			@Nullable CompletableFuture<Void> future) {
@@ -77,6 +85,20 @@ final class Outbound {
 
 	ByteBuffer newBuffer() {
 		return ByteBuffer.wrap(bytes()).asReadOnlyBuffer();
+	}
+
+	/**
+	 * Return a fresh read-only buffer over the text's UTF-8 encoding, encoding the text
+	 * on the first call.
+	 */
+	ByteBuffer newUtf8Buffer() {
+		byte[] utf8 = this.utf8;
+		if (utf8 == null) {
+			utf8 = text().getBytes(StandardCharsets.UTF_8);
+			this.utf8 = utf8;
+			this.byteLength = utf8.length;
+		}
+		return ByteBuffer.wrap(utf8).asReadOnlyBuffer();
 	}
 
 	void succeed() {

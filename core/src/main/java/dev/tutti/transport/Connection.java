@@ -29,9 +29,36 @@ public interface Connection {
 	void sendText(String text, SendCallback callback);
 
 	/**
+	 * Whether this connection would rather send a text message from its UTF-8 encoding,
+	 * through {@link #sendText(String, ByteBuffer, SendCallback)}. The hub then encodes a
+	 * message once and shares the bytes among every recipient, instead of having each
+	 * connection encode it again. Read once per connection. Default: {@code false}.
+	 * @return {@code true} if the hub should call
+	 * {@link #sendText(String, ByteBuffer, SendCallback)}
+	 */
+	default boolean sendsEncodedText() {
+		return false;
+	}
+
+	/**
+	 * Send a whole text message whose UTF-8 encoding the hub already holds, with the same
+	 * contract as {@link #sendText(String, SendCallback)}. Called instead of it only when
+	 * {@link #sendsEncodedText()} returns {@code true}. Default: send {@code text}
+	 * through {@link #sendText(String, SendCallback)}.
+	 * @param text the message
+	 * @param utf8 the message encoded in UTF-8: a read-only buffer of this call's own,
+	 * over bytes shared with other connections
+	 * @param callback notified exactly once when the frame is written or has failed
+	 */
+	default void sendText(String text, ByteBuffer utf8, SendCallback callback) {
+		sendText(text, callback);
+	}
+
+	/**
 	 * Send a whole binary message: without blocking on I/O, or, on a batching connection,
 	 * into the buffer that {@link #flush(SendCallback)} writes out.
-	 * @param data the message; the buffer is not shared with other connections
+	 * @param data the message: a read-only buffer of this call's own, over bytes that may
+	 * be shared with other connections
 	 * @param callback notified exactly once when the frame is written or has failed
 	 */
 	void sendBinary(ByteBuffer data, SendCallback callback);

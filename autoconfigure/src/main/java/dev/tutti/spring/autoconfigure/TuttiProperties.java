@@ -276,15 +276,16 @@ public class TuttiProperties {
 
 		/**
 		 * Size of Tomcat's WebSocket frame input, output and encoder buffers of every
-		 * connection, and its default message buffer size for WebSocket clients too. An
-		 * outbound message larger than this takes one network write per buffer, so raise
-		 * it towards the typical message size when messages of several KB are common (it
-		 * costs about 3 KB of memory per connection for each KB). Tomcat offers no
-		 * per-server setting for these buffers: this is set as the
-		 * 'org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE' system property when the
-		 * server is created, unless that is set already (on the command line, or by an
-		 * application started earlier in the same JVM, whose size then applies), and
-		 * Tomcat reads it once per JVM.
+		 * connection, and its default message buffer size for WebSocket clients too.
+		 * Tutti writes its own frames on Tomcat, so outbound messages do not go through
+		 * it; only when connections fall back to the standard WebSocket API does an
+		 * outbound text larger than this take one network write per buffer (raise it
+		 * towards the typical message size then; it costs about 3 KB of memory per
+		 * connection for each KB). Tomcat offers no per-server setting for these buffers:
+		 * this is set as the 'org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE' system
+		 * property when the server is created, unless that is set already (on the command
+		 * line, or by an application started earlier in the same JVM, whose size then
+		 * applies), and Tomcat reads it once per JVM.
 		 */
 		private DataSize frameBufferSize = DataSize.ofKilobytes(1);
 

@@ -6,8 +6,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Logs, once per handler, that an outbound message is larger than Tomcat's WebSocket
- * frame buffer: Tomcat sends such a message in one network write per buffer, which costs
+ * Logs, once per handler, that an outbound text message sent through the standard Jakarta
+ * WebSocket API (see {@link JakartaConnection}) is larger than Tomcat's WebSocket frame
+ * buffer: Tomcat sends such a message in one network write per buffer, which costs
  * several times what a message that fits costs. Applies only when the frame buffer size
  * is set as a system property, as the starter does on Tomcat.
  */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
@@ -14,18 +16,39 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * A batching {@link Connection} over a Jakarta WebSocket session. Sends go through the
- * session's basic remote endpoint with the container's batching on, so the frames of a
- * session's queued messages collect in the container's output buffer and leave in one
- * write when the hub flushes at the end of a drain. The hub calls the sending methods
- * from its writer threads only; each blocks for at most the write timeout (the
- * container's blocking send timeout, set from it), after which the container closes the
- * connection.
+ * A batching {@link Connection} over a Jakarta WebSocket session: every message leaves as
+ * one frame, and the frames of one drain leave together.
+ * <p>
+ * On Tomcat (see {@link TomcatFrames}) a send only makes the frame's header and keeps it
+ * with the payload, which for a broadcast is the hub's one copy of the message (text
+ * encoded to UTF-8 once for every recipient); {@link #flush} writes the drain's frames in
+ * gathering writes of at most {@value TomcatFrames#WRITE_CHUNK} bytes, and a send writes
+ * out what it holds once that much has collected. Nothing is copied per recipient and no
+ * frame is fragmented, whatever its size.
+ * <p>
+ * Elsewhere, or when Tomcat's frame writer cannot be reached, sends go through the
+ * standard basic remote endpoint. A message whose frame fits the container's frame buffer
+ * is sent with the container's batching on, so the frames of a drain's small messages
+ * collect in that buffer and leave in one write when the hub flushes; a larger one is
+ * sent with batching off (which first writes out what the buffer holds), written directly
+ * from its bytes as one frame. Batching is on only while the buffer holds frames. On this
+ * path the container encodes text per recipient and, on Tomcat, fragments a text larger
+ * than its frame buffer.
+ * <p>
+ * The hub calls the sending methods from its writer threads only, one at a time; each
+ * blocks for at most the write timeout (on the standard path the container's blocking
+ * send timeout, set from it), after which the write fails and the hub closes the session.
  */
 final class JakartaConnection implements Connection {
 
 	/** Tomcat's per-session limit on blocking sends. */
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	/** The longest header of an unmasked frame: 2 bytes, and 8 of extended length. */
+	private static final int MAX_HEADER = 10;
+
+	/** Tomcat's frame buffer size, unless set as a system property. */
+	private static final int TOMCAT_DEFAULT_FRAME_BUFFER_SIZE = 8 * 1024;
 
 	private final WebSocketSession session;
 
@@ -33,47 +56,103 @@ final class JakartaConnection implements Connection {
 
 	private final RemoteEndpoint.Basic remote;
 
-	private final boolean batching;
+	/** Tomcat's frame writer, or {@code null} on the standard path. */
+	private final @Nullable TomcatFrames frames;
+
+	/** The endpoint {@link #frames} writes to, or {@code null} on the standard path. */
+	private final @Nullable Object endpoint;
+
+	private final long writeTimeoutMillis;
+
+	/** Headers and payloads of the frames not yet written, on Tomcat's frame writer. */
+	private @Nullable List<ByteBuffer> pending;
+
+	private long pendingBytes;
+
+	/** The largest payload whose frame fits the container's frame buffer. */
+	private final int batchLimit;
 
 	private final FrameBufferNotice notice;
 
-	/** Messages larger than this many bytes are worth the notice. */
+	/**
+	 * Texts longer than this many characters are worth the notice on the standard path.
+	 */
 	private final int noticeLimit;
 
+	/**
+	 * Whether the container's batching is on, which it is while its buffer holds frames.
+	 */
+	private boolean batching;
+
 	JakartaConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, Duration writeTimeout,
-			FrameBufferNotice notice) {
+			@Nullable TomcatFrames frames, FrameBufferNotice notice) {
 		this.session = session;
 		this.nativeSession = nativeSession;
 		this.remote = nativeSession.getBasicRemote();
-		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeout.toMillis());
-		this.batching = enableBatching(this.remote);
+		this.writeTimeoutMillis = writeTimeout.toMillis();
+		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.writeTimeoutMillis);
+		this.endpoint = (frames != null) ? frames.endpointOf(this.remote) : null;
+		this.frames = (this.endpoint != null) ? frames : null;
+		this.batchLimit = standardFrameBufferSize() - MAX_HEADER;
 		this.notice = notice;
 		this.noticeLimit = FrameBufferNotice.limit();
 	}
 
+	/**
+	 * Return whether text is sent from the hub's UTF-8 encoding, which it is on Tomcat's
+	 * frame writer.
+	 */
+	@Override
+	public boolean sendsEncodedText() {
+		return this.endpoint != null;
+	}
+
+	@Override
+	public void sendText(String text, ByteBuffer utf8, SendCallback callback) {
+		if (this.endpoint == null) {
+			sendText(text, callback);
+			return;
+		}
+		queue(TomcatFrames.TEXT, utf8, callback);
+	}
+
 	@Override
 	public void sendText(String text, SendCallback callback) {
-		// A character takes at least one byte.
+		// The container encodes text in buffer-sized chunks, one frame each, so every
+		// chunk goes through the buffer (at most one nested write per chunk).
 		if (text.length() > this.noticeLimit) {
 			this.notice.note(text.length(), "characters", this.noticeLimit);
 		}
-		write(() -> this.remote.sendText(text), callback);
+		write(true, () -> this.remote.sendText(text), callback);
 	}
 
 	@Override
 	public void sendBinary(ByteBuffer data, SendCallback callback) {
-		if (data.remaining() > this.noticeLimit) {
-			this.notice.note(data.remaining(), "bytes", this.noticeLimit);
+		if (this.endpoint != null) {
+			queue(TomcatFrames.BINARY, data, callback);
+			return;
 		}
-		write(() -> this.remote.sendBinary(data), callback);
+		write(data.remaining() <= this.batchLimit, () -> this.remote.sendBinary(data), callback);
 	}
 
 	@Override
 	public void sendPing(ByteBuffer data, SendCallback callback) {
-		write(() -> {
-			this.remote.sendPing(data);
-			flushBatch();
-		}, callback);
+		Throwable failure = null;
+		try {
+			if (this.endpoint != null) {
+				add(TomcatFrames.PING, data);
+				writePending();
+			}
+			else {
+				startBatch();
+				this.remote.sendPing(data);
+				endBatch();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			failure = ex;
+		}
+		callback.completed(failure);
 	}
 
 	/**
@@ -87,7 +166,19 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public void flush(SendCallback callback) {
-		write(this::flushBatch, callback);
+		Throwable failure = null;
+		try {
+			if (this.endpoint != null) {
+				writePending();
+			}
+			else {
+				endBatch();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			failure = ex;
+		}
+		callback.completed(failure);
 	}
 
 	@Override
@@ -106,17 +197,65 @@ final class JakartaConnection implements Connection {
 	}
 
 	/**
-	 * Write out what the container's batching buffered.
+	 * Keep a frame for Tomcat's frame writer, and write out what is kept once it is
+	 * enough for a write of its own.
 	 */
-	private void flushBatch() throws IOException {
-		if (this.batching) {
-			this.remote.flushBatch();
-		}
-	}
-
-	private static void write(Write write, SendCallback callback) {
+	private void queue(int opCode, ByteBuffer payload, SendCallback callback) {
 		Throwable failure = null;
 		try {
+			add(opCode, payload);
+			if (this.pendingBytes >= TomcatFrames.WRITE_CHUNK) {
+				writePending();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			failure = ex;
+		}
+		callback.completed(failure);
+	}
+
+	private void add(int opCode, ByteBuffer payload) {
+		List<ByteBuffer> pending = this.pending;
+		if (pending == null) {
+			pending = new ArrayList<>();
+			this.pending = pending;
+		}
+		int length = payload.remaining();
+		pending.add(TomcatFrames.header(opCode, length));
+		if (length > 0) {
+			pending.add(payload);
+		}
+		this.pendingBytes += length;
+	}
+
+	/**
+	 * Write the kept frames through Tomcat's frame writer.
+	 */
+	private void writePending() throws IOException {
+		List<ByteBuffer> pending = this.pending;
+		TomcatFrames frames = this.frames;
+		Object endpoint = this.endpoint;
+		if (pending == null || frames == null || endpoint == null) {
+			return;
+		}
+		this.pending = null;
+		this.pendingBytes = 0;
+		frames.write(endpoint, pending, this.writeTimeoutMillis);
+	}
+
+	/**
+	 * Send one frame on the standard path: a small one into the container's buffer, any
+	 * other after writing out what the buffer holds, directly.
+	 */
+	private void write(boolean small, Write write, SendCallback callback) {
+		Throwable failure = null;
+		try {
+			if (small) {
+				startBatch();
+			}
+			else {
+				endBatch();
+			}
 			write.run();
 		}
 		catch (IOException | RuntimeException ex) {
@@ -125,19 +264,30 @@ final class JakartaConnection implements Connection {
 		callback.completed(failure);
 	}
 
+	private void startBatch() throws IOException {
+		if (!this.batching) {
+			this.remote.setBatchingAllowed(true);
+			this.batching = this.remote.getBatchingAllowed();
+		}
+	}
+
 	/**
-	 * Turn on the container's batching, so frames collect in its output buffer until
-	 * {@link #flushBatch()}.
-	 * @return whether the container batches
+	 * Write out what the container's batching buffered, and turn batching off.
 	 */
-	private static boolean enableBatching(RemoteEndpoint.Basic remote) {
-		try {
-			remote.setBatchingAllowed(true);
-			return remote.getBatchingAllowed();
+	private void endBatch() throws IOException {
+		if (this.batching) {
+			this.batching = false;
+			this.remote.setBatchingAllowed(false);
 		}
-		catch (IOException | RuntimeException ex) {
-			return false;
-		}
+	}
+
+	/**
+	 * Return the size of the frame buffer of a container whose frame writer Tutti does
+	 * not use: Tomcat's, as far as its system property tells, or Tomcat's default.
+	 */
+	private static int standardFrameBufferSize() {
+		int limit = FrameBufferNotice.limit();
+		return (limit != Integer.MAX_VALUE) ? limit : TOMCAT_DEFAULT_FRAME_BUFFER_SIZE;
 	}
 
 	@FunctionalInterface

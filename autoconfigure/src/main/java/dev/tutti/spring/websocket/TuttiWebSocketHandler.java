@@ -21,8 +21,9 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * opens the session that the {@link TuttiHandshakeInterceptor} of the same hub registered
  * at handshake time, and reports the connection's frames and close to it. Receives
  * partial messages, so the container's per-connection buffers stay small while the hub
- * reassembles messages up to its maximum size. Sends through the Jakarta WebSocket basic
- * remote endpoint with batching (see {@link JakartaConnection}).
+ * reassembles messages up to its maximum size. Sends every message as one frame, small
+ * ones coalesced, through Tomcat's frame writer when it is there and the Jakarta
+ * WebSocket basic remote endpoint otherwise (see {@link JakartaConnection}).
  * <p>
  * Register it together with a {@link TuttiHandshakeInterceptor} for the same hub.
  * Thread-safe.
@@ -35,12 +36,26 @@ public class TuttiWebSocketHandler implements WebSocketHandler {
 
 	private final FrameBufferNotice frameBufferNotice = new FrameBufferNotice();
 
+	private final @Nullable TomcatFrames frames;
+
 	/**
 	 * Create a handler for the given hub.
 	 * @param hub the hub that owns the sessions
 	 */
 	public TuttiWebSocketHandler(Hub hub) {
+		this(hub, true);
+	}
+
+	/**
+	 * Create a handler for the given hub that may be told to use only the standard
+	 * Jakarta WebSocket API, even on Tomcat.
+	 * @param hub the hub that owns the sessions
+	 * @param tomcatFrames whether to write frames through Tomcat's frame writer when it
+	 * can be reached
+	 */
+	TuttiWebSocketHandler(Hub hub, boolean tomcatFrames) {
 		this.hub = Objects.requireNonNull(hub, "hub");
+		this.frames = tomcatFrames ? TomcatFrames.get() : null;
 	}
 
 	/**
@@ -65,7 +80,7 @@ public class TuttiWebSocketHandler implements WebSocketHandler {
 			return;
 		}
 		JakartaConnection connection = new JakartaConnection(session, nativeSession, this.hub.config().writeTimeout(),
-				this.frameBufferNotice);
+				this.frames, this.frameBufferNotice);
 		session.getAttributes().put(LISTENER_ATTRIBUTE, upgrade.open(connection));
 	}
 

@@ -19,7 +19,8 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for the notice that outbound messages are larger than Tomcat's frame buffer.
+ * Tests for the notice that outbound text messages on the standard path are larger than
+ * Tomcat's frame buffer.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FrameBufferNoticeTests {
@@ -41,14 +42,22 @@ class FrameBufferNoticeTests {
 		assertThat(output).doesNotContain(NOTICE);
 		connection.sendText("x".repeat(1025), (failure) -> {
 		});
-		connection(notice).sendBinary(ByteBuffer.allocate(4096), (failure) -> {
+		connection(notice).sendText("x".repeat(4096), (failure) -> {
 		});
 		assertThat(output).containsOnlyOnce(NOTICE)
 			.contains("Sending a message of 1025 characters, more than Tomcat's WebSocket frame buffer of 1024 bytes");
-		connection(new FrameBufferNotice()).sendBinary(ByteBuffer.allocate(4096), (failure) -> {
+		connection(new FrameBufferNotice()).sendText("x".repeat(4096), (failure) -> {
 		});
 		assertThat(output.toString().split(NOTICE, -1)).hasSize(3);
-		assertThat(output).contains("Sending a message of 4096 bytes");
+		assertThat(output).contains("Sending a message of 4096 characters");
+	}
+
+	@Test
+	void binaryMessagesLeaveAsOneFrameAndAreNotNoted(CapturedOutput output) {
+		System.setProperty(PROPERTY, "1024");
+		connection(new FrameBufferNotice()).sendBinary(ByteBuffer.allocate(4096), (failure) -> {
+		});
+		assertThat(output).doesNotContain(NOTICE);
 	}
 
 	@Test
@@ -65,7 +74,7 @@ class FrameBufferNoticeTests {
 		jakarta.websocket.Session nativeSession = mock();
 		given(nativeSession.getBasicRemote()).willReturn(mock(RemoteEndpoint.Basic.class));
 		given(nativeSession.getUserProperties()).willReturn(new HashMap<>());
-		return new JakartaConnection(session, nativeSession, Duration.ofSeconds(10), notice);
+		return new JakartaConnection(session, nativeSession, Duration.ofSeconds(10), null, notice);
 	}
 
 }
