@@ -69,6 +69,9 @@ final class JakartaConnection implements Connection {
 
 	private long pendingBytes;
 
+	/** Whether a write through Tomcat's frame writer failed, perhaps inside a frame. */
+	private volatile boolean writeFailed;
+
 	/** The largest payload whose frame fits the container's frame buffer. */
 	private final int batchLimit;
 
@@ -183,8 +186,15 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public void close(int code, String reason) {
+		CloseReason closeReason = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
 		try {
-			this.nativeSession.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+			TomcatFrames frames = this.frames;
+			if (frames != null && this.writeFailed) {
+				frames.closeAfterFailedWrite(this.nativeSession, closeReason);
+			}
+			else {
+				this.nativeSession.close(closeReason);
+			}
 		}
 		catch (IOException ex) {
 			// The connection is gone; the container reports the close.
@@ -240,7 +250,13 @@ final class JakartaConnection implements Connection {
 		}
 		this.pending = null;
 		this.pendingBytes = 0;
-		frames.write(endpoint, pending, this.writeTimeoutMillis);
+		try {
+			frames.write(endpoint, pending, this.writeTimeoutMillis);
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			this.writeFailed = true;
+			throw ex;
+		}
 	}
 
 	/**

@@ -14,9 +14,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -77,13 +79,22 @@ final class TomcatFrames {
 	 */
 	private final MethodHandle doWrite;
 
+	private final Class<?> sessionType;
+
+	/**
+	 * {@code (WsSession, CloseReason message, CloseReason local, boolean closeSocket)}.
+	 */
+	private final MethodHandle doClose;
+
 	private TomcatFrames(Class<?> basicType, MethodHandle endpointOf, MethodHandle semaphoreOf, MethodHandle closedOf,
-			MethodHandle doWrite) {
+			MethodHandle doWrite, Class<?> sessionType, MethodHandle doClose) {
 		this.basicType = basicType;
 		this.endpointOf = endpointOf;
 		this.semaphoreOf = semaphoreOf;
 		this.closedOf = closedOf;
 		this.doWrite = doWrite;
+		this.sessionType = sessionType;
+		this.doClose = doClose;
 	}
 
 	/**
@@ -109,6 +120,30 @@ final class TomcatFrames {
 		}
 		catch (Throwable ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * Close a session whose frame write failed, as Tomcat does after a failed write of
+	 * its own: the close frame is attempted (it fails, or lands inside the frame that was
+	 * cut short) and the connection is closed without waiting for the peer's close frame.
+	 * @param session the session
+	 * @param reason the close reason
+	 * @throws IOException if the container reports one
+	 */
+	void closeAfterFailedWrite(Session session, CloseReason reason) throws IOException {
+		if (!this.sessionType.isInstance(session)) {
+			session.close(reason);
+			return;
+		}
+		try {
+			this.doClose.invokeExact((Object) session, reason, reason, true);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IOException(ex);
 		}
 	}
 
@@ -237,7 +272,13 @@ final class TomcatFrames {
 				.asFixedArity()
 				.asType(MethodType.methodType(void.class, Object.class, SendHandler.class, long.class,
 						ByteBuffer[].class));
-			return new TomcatFrames(basicType, endpointOf, semaphoreOf, closedOf, doWrite);
+			Class<?> sessionType = Class.forName(PACKAGE + "WsSession", false, loader);
+			MethodHandle doClose = MethodHandles.publicLookup()
+				.findVirtual(sessionType, "doClose",
+						MethodType.methodType(void.class, CloseReason.class, CloseReason.class, boolean.class))
+				.asType(MethodType.methodType(void.class, Object.class, CloseReason.class, CloseReason.class,
+						boolean.class));
+			return new TomcatFrames(basicType, endpointOf, semaphoreOf, closedOf, doWrite, sessionType, doClose);
 		}
 		catch (ClassNotFoundException | LinkageError ex) {
 			logger.debug("Not on Tomcat's WebSocket container: sending through the standard Jakarta WebSocket API");
