@@ -37,6 +37,12 @@ public record CloseStatus(int code, String reason) {
 	/** The hub closed the session because a write did not complete in time. */
 	public static final CloseStatus WRITE_TIMEOUT = new CloseStatus(1001, "Write timeout");
 
+	/**
+	 * The hub closed the session because a fragmented message did not complete within the
+	 * message assembly timeout.
+	 */
+	public static final CloseStatus ASSEMBLY_TIMEOUT = new CloseStatus(1008, "Message assembly timeout");
+
 	/** The hub closed the session because its outbound buffer was full. */
 	public static final CloseStatus BUFFER_FULL = new CloseStatus(1008, "Outbound buffer full");
 

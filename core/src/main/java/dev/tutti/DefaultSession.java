@@ -433,6 +433,24 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	}
 
 	/**
+	 * Whether a fragmented inbound message has been in progress for longer than the
+	 * message assembly timeout.
+	 * @param now a {@link System#nanoTime()}
+	 */
+	boolean assemblyTimedOut(long now, long timeoutNanos) {
+		return this.assembler.timedOut(now, timeoutNanos);
+	}
+
+	/**
+	 * Give up on a fragmented message that takes too long: release its parts and close
+	 * with {@link CloseStatus#ASSEMBLY_TIMEOUT}.
+	 */
+	void abortAssembly() {
+		this.assembler.discard();
+		abort(CloseStatus.ASSEMBLY_TIMEOUT);
+	}
+
+	/**
 	 * Whether the ping period has passed since the last ping; if so, the caller pings.
 	 */
 	boolean pingDue(long now, long pingPeriodNanos) {

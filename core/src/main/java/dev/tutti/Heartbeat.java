@@ -5,13 +5,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The heartbeat's tick: pings the sessions whose ping period has passed, closes those
- * whose pong or write timed out, drops those whose upgrade never completed, and enforces
- * the write timeout of closed sessions still flushing their queue before the close frame.
+ * whose pong or write timed out or whose fragmented inbound message takes longer than the
+ * message assembly timeout, drops those whose upgrade never completed, and enforces the
+ * write timeout of closed sessions still flushing their queue before the close frame.
  * Runs on the hub's one scheduler thread (see {@link HubThreads}), started with the first
  * session.
  * <p>
- * A tick is a quarter of the shortest of ping period, pong timeout and write timeout,
- * between 10 ms and 1 s, so timeouts are enforced within that much of their value.
+ * A tick is a quarter of the shortest of ping period, pong timeout, write timeout and
+ * message assembly timeout, between 10 ms and 1 s, so timeouts are enforced within that
+ * much of their value.
  * <p>
  * The heartbeat is also the writers' clock: {@link #now()} is read once per write, far
  * more often than {@link System#nanoTime()} needs to be, and lags it by at most a tick
@@ -33,6 +35,8 @@ final class Heartbeat {
 
 	private final long pongTimeoutNanos;
 
+	private final long assemblyTimeoutNanos;
+
 	private final long tickNanos;
 
 	private volatile long now = System.nanoTime();
@@ -42,7 +46,8 @@ final class Heartbeat {
 		this.threads = threads;
 		this.pingPeriodNanos = config.pingPeriod().toNanos();
 		this.pongTimeoutNanos = config.pongTimeout().toNanos();
-		long shortest = Math.min(this.pingPeriodNanos,
+		this.assemblyTimeoutNanos = config.messageAssemblyTimeout().toNanos();
+		long shortest = Math.min(Math.min(this.pingPeriodNanos, this.assemblyTimeoutNanos),
 				Math.min(this.pongTimeoutNanos, config.writeTimeout().toNanos()));
 		this.tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shortest / 4));
 	}
@@ -89,8 +94,9 @@ final class Heartbeat {
 	}
 
 	/**
-	 * Drop an open session whose upgrade never completed, close one whose write or pong
-	 * timed out (on a worker thread, since its handlers run), or ping it when due.
+	 * Drop an open session whose upgrade never completed, close one whose write, pong or
+	 * message assembly timed out (on a worker thread, since its handlers run), or ping it
+	 * when due.
 	 */
 	private void check(DefaultSession session, long now) {
 		if (session.isClosed()) {
@@ -106,6 +112,9 @@ final class Heartbeat {
 		}
 		else if (now - session.lastSeen() > this.pongTimeoutNanos) {
 			this.threads.worker().execute(() -> session.abort(CloseStatus.PONG_TIMEOUT));
+		}
+		else if (session.assemblyTimedOut(now, this.assemblyTimeoutNanos)) {
+			this.threads.worker().execute(session::abortAssembly);
 		}
 		else if (session.pingDue(now, this.pingPeriodNanos)) {
 			session.writer().requestPing();

@@ -32,6 +32,12 @@ public final class HubConfig {
 	/** Default largest inbound message, in bytes: 64 KiB. */
 	public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
 
+	/**
+	 * Default time a fragmented inbound message may take from its first frame to its
+	 * last.
+	 */
+	public static final Duration DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT = Duration.ofSeconds(60);
+
 	/** Default capacity of a session's outbound buffer, in messages. */
 	public static final int DEFAULT_OUTBOUND_BUFFER_SIZE = 256;
 
@@ -66,7 +72,11 @@ public final class HubConfig {
 
 	private final Duration pingPeriod;
 
+	private final @Nullable Duration explicitPingPeriod;
+
 	private final int maxMessageSize;
+
+	private final Duration messageAssemblyTimeout;
 
 	private final int outboundBufferSize;
 
@@ -79,6 +89,9 @@ public final class HubConfig {
 	private final double inboundMessagesPerSecond;
 
 	private final int inboundBurst;
+
+	/** The burst as set, 0 if derived from the rate. */
+	private final int explicitInboundBurst;
 
 	private final RateLimitPolicy inboundRateLimitPolicy;
 
@@ -96,7 +109,9 @@ public final class HubConfig {
 		this.pongTimeout = builder.pongTimeout;
 		this.pingPeriod = (builder.pingPeriod != null) ? builder.pingPeriod
 				: builder.pongTimeout.multipliedBy(9).dividedBy(10);
+		this.explicitPingPeriod = builder.pingPeriod;
 		this.maxMessageSize = builder.maxMessageSize;
+		this.messageAssemblyTimeout = builder.messageAssemblyTimeout;
 		this.outboundBufferSize = builder.outboundBufferSize;
 		this.outboundBufferBytes = builder.outboundBufferBytes;
 		this.overflowPolicy = builder.overflowPolicy;
@@ -104,6 +119,7 @@ public final class HubConfig {
 		this.inboundMessagesPerSecond = builder.inboundMessagesPerSecond;
 		this.inboundBurst = (builder.inboundBurst > 0) ? builder.inboundBurst
 				: (int) Math.min(Integer.MAX_VALUE, Math.max(1, (long) Math.ceil(builder.inboundMessagesPerSecond)));
+		this.explicitInboundBurst = builder.inboundBurst;
 		this.inboundRateLimitPolicy = builder.inboundRateLimitPolicy;
 		this.concurrentMessageHandling = builder.concurrentMessageHandling;
 		this.messageTypeProperty = builder.messageTypeProperty;
@@ -125,6 +141,33 @@ public final class HubConfig {
 	 */
 	public static Builder builder() {
 		return new Builder();
+	}
+
+	/**
+	 * Start a builder seeded with these settings, for a configuration that differs in a
+	 * few of them, such as a second hub with another name.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder().name(this.name)
+			.writeTimeout(this.writeTimeout)
+			.pongTimeout(this.pongTimeout)
+			.maxMessageSize(this.maxMessageSize)
+			.outboundBufferSize(this.outboundBufferSize)
+			.outboundBufferBytes(this.outboundBufferBytes)
+			.overflowPolicy(this.overflowPolicy)
+			.maxSessions(this.maxSessions)
+			.inboundMessagesPerSecond(this.inboundMessagesPerSecond)
+			.inboundBurst(this.explicitInboundBurst)
+			.inboundRateLimitPolicy(this.inboundRateLimitPolicy)
+			.concurrentMessageHandling(this.concurrentMessageHandling)
+			.messageTypeProperty(this.messageTypeProperty)
+			.decodingErrorReply(this.decodingErrorReply)
+			.messageAssemblyTimeout(this.messageAssemblyTimeout)
+			.shutdownTimeout(this.shutdownTimeout);
+		// A derived ping period or burst stays derived
+		builder.pingPeriod = this.explicitPingPeriod;
+		return builder;
 	}
 
 	/**
@@ -167,6 +210,16 @@ public final class HubConfig {
 	 */
 	public int maxMessageSize() {
 		return this.maxMessageSize;
+	}
+
+	/**
+	 * Return how long a fragmented inbound message may take from its first frame to its
+	 * last. A session whose message takes longer is closed with
+	 * {@link CloseStatus#ASSEMBLY_TIMEOUT} and the parts received so far are released.
+	 * @return the message assembly timeout
+	 */
+	public Duration messageAssemblyTimeout() {
+		return this.messageAssemblyTimeout;
 	}
 
 	/**
@@ -275,10 +328,10 @@ public final class HubConfig {
 
 	@Override
 	public String toString() {
-		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, outboundBufferSize=%d, outboundBufferBytes=%d, overflowPolicy=%s, maxSessions=%d, inboundMessagesPerSecond=%s, inboundBurst=%d, inboundRateLimitPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
+		return "HubConfig[name=%s, writeTimeout=%s, pongTimeout=%s, pingPeriod=%s, maxMessageSize=%d, messageAssemblyTimeout=%s, outboundBufferSize=%d, outboundBufferBytes=%d, overflowPolicy=%s, maxSessions=%d, inboundMessagesPerSecond=%s, inboundBurst=%d, inboundRateLimitPolicy=%s, concurrentMessageHandling=%s, messageTypeProperty=%s, decodingErrorReply=%s, shutdownTimeout=%s]"
 			.formatted(this.name, this.writeTimeout, this.pongTimeout, this.pingPeriod, this.maxMessageSize,
-					this.outboundBufferSize, this.outboundBufferBytes, this.overflowPolicy, this.maxSessions,
-					this.inboundMessagesPerSecond, this.inboundBurst, this.inboundRateLimitPolicy,
+					this.messageAssemblyTimeout, this.outboundBufferSize, this.outboundBufferBytes, this.overflowPolicy,
+					this.maxSessions, this.inboundMessagesPerSecond, this.inboundBurst, this.inboundRateLimitPolicy,
 					this.concurrentMessageHandling, this.messageTypeProperty, this.decodingErrorReply,
 					this.shutdownTimeout);
 	}
@@ -297,6 +350,8 @@ public final class HubConfig {
 		private @Nullable Duration pingPeriod;
 
 		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private Duration messageAssemblyTimeout = DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT;
 
 		private int outboundBufferSize = DEFAULT_OUTBOUND_BUFFER_SIZE;
 
@@ -370,6 +425,17 @@ public final class HubConfig {
 		 */
 		public Builder maxMessageSize(int maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * Set how long a fragmented inbound message may take from its first frame to its
+		 * last.
+		 * @param messageAssemblyTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder messageAssemblyTimeout(Duration messageAssemblyTimeout) {
+			this.messageAssemblyTimeout = Objects.requireNonNull(messageAssemblyTimeout, "messageAssemblyTimeout");
 			return this;
 		}
 
@@ -504,6 +570,7 @@ public final class HubConfig {
 				}
 			}
 			requirePositive("maxMessageSize", this.maxMessageSize);
+			requirePositive("messageAssemblyTimeout", this.messageAssemblyTimeout);
 			requirePositive("outboundBufferSize", this.outboundBufferSize);
 			if (this.outboundBufferBytes <= 0) {
 				throw new InvalidConfigException("outboundBufferBytes", this.outboundBufferBytes, "must be positive");

@@ -20,6 +20,7 @@ class HubConfigTests {
 		assertThat(config.pongTimeout()).isEqualTo(Duration.ofSeconds(60));
 		assertThat(config.pingPeriod()).isEqualTo(Duration.ofSeconds(54));
 		assertThat(config.maxMessageSize()).isEqualTo(64 * 1024);
+		assertThat(config.messageAssemblyTimeout()).isEqualTo(Duration.ofSeconds(60));
 		assertThat(config.outboundBufferSize()).isEqualTo(256);
 		assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_NEWEST);
 		assertThat(config.concurrentMessageHandling()).isFalse();
@@ -41,6 +42,7 @@ class HubConfigTests {
 			.pongTimeout(Duration.ofSeconds(3))
 			.pingPeriod(Duration.ofSeconds(2))
 			.maxMessageSize(1024)
+			.messageAssemblyTimeout(Duration.ofSeconds(5))
 			.outboundBufferSize(8)
 			.overflowPolicy(OverflowPolicy.CLOSE)
 			.concurrentMessageHandling(true)
@@ -51,12 +53,52 @@ class HubConfigTests {
 		assertThat(config.pongTimeout()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(config.pingPeriod()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(config.maxMessageSize()).isEqualTo(1024);
+		assertThat(config.messageAssemblyTimeout()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(config.outboundBufferSize()).isEqualTo(8);
 		assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
 		assertThat(config.concurrentMessageHandling()).isTrue();
 		assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
 		assertThat(config.toString()).contains("name=chat", "outboundBufferSize=8", "overflowPolicy=CLOSE",
 				"shutdownTimeout=PT4S");
+	}
+
+	@Test
+	void toBuilderStartsFromTheSettings() {
+		HubConfig config = HubConfig.builder()
+			.name("chat")
+			.writeTimeout(Duration.ofSeconds(1))
+			.pongTimeout(Duration.ofSeconds(3))
+			.maxMessageSize(1024)
+			.messageAssemblyTimeout(Duration.ofSeconds(5))
+			.outboundBufferSize(8)
+			.outboundBufferBytes(4096)
+			.overflowPolicy(OverflowPolicy.CLOSE)
+			.maxSessions(10)
+			.inboundMessagesPerSecond(5)
+			.inboundBurst(20)
+			.inboundRateLimitPolicy(RateLimitPolicy.CLOSE)
+			.concurrentMessageHandling(true)
+			.messageTypeProperty("kind")
+			.decodingErrorReply(true)
+			.shutdownTimeout(Duration.ofSeconds(4))
+			.build();
+		assertThat(config.toBuilder().build()).hasToString(config.toString());
+		HubConfig echo = config.toBuilder().name("echo").pongTimeout(Duration.ofSeconds(30)).build();
+		assertThat(echo.name()).isEqualTo("echo");
+		assertThat(echo.maxMessageSize()).isEqualTo(1024);
+		// A ping period derived from the pong timeout stays derived
+		assertThat(echo.pingPeriod()).isEqualTo(Duration.ofSeconds(27));
+		HubConfig explicit = HubConfig.builder().pingPeriod(Duration.ofSeconds(7)).build();
+		assertThat(explicit.toBuilder().pongTimeout(Duration.ofSeconds(30)).build().pingPeriod())
+			.isEqualTo(Duration.ofSeconds(7));
+		// So does a burst derived from the rate
+		HubConfig derived = HubConfig.builder()
+			.inboundMessagesPerSecond(5)
+			.build()
+			.toBuilder()
+			.inboundMessagesPerSecond(50)
+			.build();
+		assertThat(derived.inboundBurst()).isEqualTo(50);
 	}
 
 	@Test
@@ -100,6 +142,8 @@ class HubConfigTests {
 	void sizesMustBePositive() {
 		assertInvalid(HubConfig.builder().maxMessageSize(0), "maxMessageSize", 0);
 		assertInvalid(HubConfig.builder().maxMessageSize(-1), "maxMessageSize", -1);
+		assertInvalid(HubConfig.builder().messageAssemblyTimeout(Duration.ZERO), "messageAssemblyTimeout",
+				Duration.ZERO);
 		assertInvalid(HubConfig.builder().outboundBufferSize(0), "outboundBufferSize", 0);
 		assertInvalid(HubConfig.builder().outboundBufferSize(-4), "outboundBufferSize", -4);
 	}

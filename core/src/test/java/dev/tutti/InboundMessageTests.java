@@ -2,6 +2,7 @@ package dev.tutti;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -210,6 +211,50 @@ class InboundMessageTests {
 		listener.onText("b", true);
 		listener.onClosed(1006, "");
 		assertTooBig(connection);
+	}
+
+	@Test
+	void closesSessionWhoseFragmentedMessageTakesLongerThanTheAssemblyTimeout() {
+		Hub hub = Hub.create(HubConfig.builder().messageAssemblyTimeout(Duration.ofMillis(200)).build());
+		List<CloseStatus> disconnects = new CopyOnWriteArrayList<>();
+		hub.onDisconnect((session, status) -> disconnects.add(status));
+		try {
+			TestConnection connection = new TestConnection();
+			ConnectionListener listener = connection.open(hub);
+			listener.onBinary(ByteBuffer.wrap(randomBytes(LIMIT)), false);
+			await().untilAsserted(() -> assertThat(connection.closes()).containsExactly(CloseStatus.ASSEMBLY_TIMEOUT));
+			assertThat(CloseStatus.ASSEMBLY_TIMEOUT.code()).isEqualTo(1008);
+			assertThat(disconnects).containsExactly(CloseStatus.ASSEMBLY_TIMEOUT);
+			assertThat(hub.size()).isZero();
+			listener.onBinary(ByteBuffer.wrap(randomBytes(1)), true);
+			assertThat(connection.binaries()).isEmpty();
+		}
+		finally {
+			hub.close();
+		}
+	}
+
+	@Test
+	void keepsSessionWhoseFragmentedMessagesEachCompleteWithinTheAssemblyTimeout() {
+		Hub hub = Hub.create(HubConfig.builder().messageAssemblyTimeout(Duration.ofMillis(200)).build());
+		hub.onMessage(Session::write);
+		try {
+			TestConnection connection = new TestConnection();
+			ConnectionListener listener = connection.open(hub);
+			long end = System.nanoTime() + Duration.ofMillis(600).toNanos();
+			int messages = 0;
+			while (System.nanoTime() - end < 0) {
+				listener.onText("a", false);
+				listener.onText("b", true);
+				messages++;
+			}
+			assertThat(connection.texts()).hasSize(messages);
+			assertThat(connection.closes()).isEmpty();
+			assertThat(hub.size()).isOne();
+		}
+		finally {
+			hub.close();
+		}
 	}
 
 	private void assertTooBig(TestConnection connection) {

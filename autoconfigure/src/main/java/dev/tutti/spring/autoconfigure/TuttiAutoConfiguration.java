@@ -42,16 +42,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Auto-configuration of a Tutti {@link Hub} served over Spring WebSocket: a hub named
- * {@code tuttiHub} configured from {@link TuttiProperties} and customized by every
- * {@link TuttiHubCustomizer}, mapped at {@code tutti.path}, plus every other
- * {@link HubEndpoint} bean. Each endpoint is a Spring MVC handler, and unless
- * {@code tutti.direct-upgrade} is {@code false}, each endpoint whose path has no pattern
- * is also served by a {@link TuttiWebSocketServlet} of its own, which the servlet
- * container maps ahead of the {@code DispatcherServlet}. The hub encodes and decodes JSON
- * with the {@link Codec} bean, by default a {@link JacksonJsonCodec} over the
- * application's {@code JsonMapper}. When the application shuts down, a
- * {@link TuttiHubLifecycle} closes every hub before the web server stops. The buffers of
- * an embedded Tomcat are sized by {@link TuttiTomcatAutoConfiguration}.
+ * {@code tuttiHub} with the {@link HubConfig} bean {@code tuttiHubConfig} (built from
+ * {@link TuttiProperties}) and customized by every {@link TuttiHubCustomizer}, mapped at
+ * {@code tutti.path}, plus every other {@link HubEndpoint} bean. Each endpoint is a
+ * Spring MVC handler, and unless {@code tutti.direct-upgrade} is {@code false}, each
+ * endpoint whose path has no pattern is also served by a {@link TuttiWebSocketServlet} of
+ * its own, which the servlet container maps ahead of the {@code DispatcherServlet}. The
+ * hub encodes and decodes JSON with the {@link Codec} bean, by default a
+ * {@link JacksonJsonCodec} over the application's {@code JsonMapper}. When the
+ * application shuts down, a {@link TuttiHubLifecycle} closes every hub before the web
+ * server stops. The buffers of an embedded Tomcat are sized by
+ * {@link TuttiTomcatAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -62,6 +63,13 @@ public final class TuttiAutoConfiguration {
 
 	/** Name of the auto-configured hub bean. */
 	public static final String HUB_BEAN_NAME = "tuttiHub";
+
+	/**
+	 * Name of the {@link HubConfig} bean that holds the {@code tutti.*} settings. The
+	 * auto-configured hub uses it; another hub that should follow the same properties can
+	 * start from it with {@link HubConfig#toBuilder()}.
+	 */
+	public static final String HUB_CONFIG_BEAN_NAME = "tuttiHubConfig";
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JsonMapper.class)
@@ -89,6 +97,7 @@ public final class TuttiAutoConfiguration {
 		static final Map<String, String> SETTING_PROPERTIES = Map.ofEntries(
 				Map.entry("writeTimeout", "tutti.write-timeout"), Map.entry("pongTimeout", "tutti.pong-timeout"),
 				Map.entry("pingPeriod", "tutti.ping-period"), Map.entry("maxMessageSize", MAX_MESSAGE_SIZE),
+				Map.entry("messageAssemblyTimeout", "tutti.message-assembly-timeout"),
 				Map.entry("outboundBufferSize", "tutti.outbound-buffer-size"),
 				Map.entry("outboundBufferBytes", "tutti.outbound-buffer-bytes"),
 				Map.entry("overflowPolicy", "tutti.overflow-policy"), Map.entry("maxSessions", "tutti.max-sessions"),
@@ -100,11 +109,21 @@ public final class TuttiAutoConfiguration {
 				Map.entry("decodingErrorReply", "tutti.json.error-reply"),
 				Map.entry("shutdownTimeout", "tutti.shutdown-timeout"));
 
+		/**
+		 * The {@code tutti.*} settings, reported against the property that holds an
+		 * invalid value.
+		 */
+		@Bean(HUB_CONFIG_BEAN_NAME)
+		@ConditionalOnMissingBean(name = HUB_CONFIG_BEAN_NAME)
+		HubConfig tuttiHubConfig(TuttiProperties properties) {
+			return hubConfig(properties);
+		}
+
 		@Bean(HUB_BEAN_NAME)
 		@ConditionalOnMissingBean(name = HUB_BEAN_NAME)
-		Hub tuttiHub(TuttiProperties properties, ObjectProvider<Codec> codec,
+		Hub tuttiHub(@Qualifier(HUB_CONFIG_BEAN_NAME) HubConfig config, ObjectProvider<Codec> codec,
 				ObjectProvider<TuttiHubCustomizer> customizers) {
-			Hub hub = Hub.create(hubConfig(properties));
+			Hub hub = Hub.create(config);
 			codec.ifAvailable(hub::codec);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(hub));
 			return hub;
@@ -217,6 +236,7 @@ public final class TuttiAutoConfiguration {
 					.writeTimeout(properties.getWriteTimeout())
 					.pongTimeout(properties.getPongTimeout())
 					.maxMessageSize(maxMessageSize(properties.getMaxMessageSize()))
+					.messageAssemblyTimeout(properties.getMessageAssemblyTimeout())
 					.outboundBufferSize(properties.getOutboundBufferSize())
 					.outboundBufferBytes(properties.getOutboundBufferBytes().toBytes())
 					.overflowPolicy(properties.getOverflowPolicy())

@@ -60,6 +60,13 @@ public class TuttiProperties {
 	private DataSize maxMessageSize = DataSize.ofBytes(HubConfig.DEFAULT_MAX_MESSAGE_SIZE);
 
 	/**
+	 * Longest time a fragmented inbound message may take from its first frame to its
+	 * last; a session whose message takes longer is closed with 1008 and the parts
+	 * received so far are released.
+	 */
+	private Duration messageAssemblyTimeout = HubConfig.DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT;
+
+	/**
 	 * Number of messages a session's outbound buffer holds before the overflow policy
 	 * applies.
 	 */
@@ -168,6 +175,14 @@ public class TuttiProperties {
 
 	public void setMaxMessageSize(DataSize maxMessageSize) {
 		this.maxMessageSize = maxMessageSize;
+	}
+
+	public Duration getMessageAssemblyTimeout() {
+		return this.messageAssemblyTimeout;
+	}
+
+	public void setMessageAssemblyTimeout(Duration messageAssemblyTimeout) {
+		this.messageAssemblyTimeout = messageAssemblyTimeout;
 	}
 
 	public int getOutboundBufferSize() {

@@ -250,8 +250,8 @@ class TuttiAutoConfigurationTests {
 			.withPropertyValues("tutti.path=/live", "tutti.allowed-origins=https://a.example,https://b.example",
 					"tutti.allowed-origin-patterns=https://*.c.example", "tutti.write-timeout=3s",
 					"tutti.pong-timeout=20s", "tutti.ping-period=5s", "tutti.max-message-size=1MB",
-					"tutti.outbound-buffer-size=32", "tutti.outbound-buffer-bytes=2MB",
-					"tutti.overflow-policy=drop-oldest", "tutti.max-sessions=500",
+					"tutti.message-assembly-timeout=7s", "tutti.outbound-buffer-size=32",
+					"tutti.outbound-buffer-bytes=2MB", "tutti.overflow-policy=drop-oldest", "tutti.max-sessions=500",
 					"tutti.inbound-rate-limit.messages-per-second=12.5", "tutti.inbound-rate-limit.burst=40",
 					"tutti.inbound-rate-limit.policy=close", "tutti.concurrent-message-handling=true",
 					"tutti.shutdown-timeout=30s")
@@ -261,6 +261,8 @@ class TuttiAutoConfigurationTests {
 				assertThat(config.pongTimeout()).isEqualTo(Duration.ofSeconds(20));
 				assertThat(config.pingPeriod()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(config.maxMessageSize()).isEqualTo(1024 * 1024);
+				assertThat(config.messageAssemblyTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(context.getBean(TuttiAutoConfiguration.HUB_CONFIG_BEAN_NAME)).isSameAs(config);
 				assertThat(config.outboundBufferSize()).isEqualTo(32);
 				assertThat(config.outboundBufferBytes()).isEqualTo(2 * 1024 * 1024);
 				assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
@@ -344,6 +346,30 @@ class TuttiAutoConfigurationTests {
 				.isEqualTo(DataSize.ofBytes(HubConfig.defaults().maxMessageSize()));
 			assertThat(hub(context).config().maxMessageSize()).isEqualTo(HubConfig.DEFAULT_MAX_MESSAGE_SIZE);
 		});
+	}
+
+	@Test
+	void messageAssemblyTimeoutDefaultsToTheCoreDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(properties(context).getMessageAssemblyTimeout())
+				.isEqualTo(HubConfig.defaults().messageAssemblyTimeout());
+			assertThat(hub(context).config().messageAssemblyTimeout())
+				.isEqualTo(HubConfig.DEFAULT_MESSAGE_ASSEMBLY_TIMEOUT);
+		});
+	}
+
+	@Test
+	void failsWhenTheMessageAssemblyTimeoutIsNotPositive() {
+		this.contextRunner.withPropertyValues("tutti.message-assembly-timeout=0s")
+			.run((context) -> assertInvalidProperty(context, "tutti.message-assembly-timeout", Duration.ZERO));
+	}
+
+	@Test
+	void usesAHubConfigBeanOfTheSameName() {
+		this.contextRunner
+			.withBean(TuttiAutoConfiguration.HUB_CONFIG_BEAN_NAME, HubConfig.class,
+					() -> HubConfig.builder().name("own").build())
+			.run((context) -> assertThat(hub(context).config().name()).isEqualTo("own"));
 	}
 
 	@Test
@@ -530,6 +556,7 @@ class TuttiAutoConfigurationTests {
 			.containsEntry("pongTimeout", "tutti.pong-timeout")
 			.containsEntry("pingPeriod", "tutti.ping-period")
 			.containsEntry("maxMessageSize", "tutti.max-message-size")
+			.containsEntry("messageAssemblyTimeout", "tutti.message-assembly-timeout")
 			.containsEntry("outboundBufferSize", "tutti.outbound-buffer-size")
 			.containsEntry("outboundBufferBytes", "tutti.outbound-buffer-bytes")
 			.containsEntry("overflowPolicy", "tutti.overflow-policy")

@@ -26,14 +26,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Base of the integration tests that share one embedded Tomcat with the auto-configured
- * hub at {@code /ws}: short heartbeat and write timeouts, messages up to 256 KB. Every
- * test starts with fresh {@link HubEvents} and ends with every client closed and the hub
- * empty. Each client carries a unique {@code client} query parameter, so that
- * {@link HubEvents#session(TuttiTestClient)} finds its session.
+ * hub at {@code /ws}: short heartbeat, write and message assembly timeouts, messages up
+ * to 256 KB. Every test starts with fresh {@link HubEvents} and ends with every client
+ * closed and the hub empty. Each client carries a unique {@code client} query parameter,
+ * so that {@link HubEvents#session(TuttiTestClient)} finds its session.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "tutti.max-message-size=256KB", "tutti.ping-period=200ms", "tutti.pong-timeout=1s",
-				"tutti.write-timeout=500ms" })
+				"tutti.write-timeout=500ms", "tutti.message-assembly-timeout=2s" })
 abstract class AbstractIntegrationTests {
 
 	@LocalServerPort

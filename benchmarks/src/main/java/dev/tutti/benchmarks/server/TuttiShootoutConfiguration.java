@@ -2,6 +2,9 @@ package dev.tutti.benchmarks.server;
 
 import dev.tutti.BroadcastResult;
 import dev.tutti.Hub;
+import dev.tutti.HubConfig;
+import dev.tutti.Session;
+import dev.tutti.spring.autoconfigure.HubEndpoint;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.spring.autoconfigure.TuttiHubCustomizer;
 
@@ -16,11 +19,17 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The shootout protocol on the auto-configured Tutti hub, mapped at {@code tutti.path}
- * ({@code /ws} by default), and the hub's statistics at {@code GET /shootout/hub} (see
- * {@link HubStats}). {@code --shootout.rooms=N} puts every session in one of N rooms.
+ * ({@code /ws} by default), the hub's statistics at {@code GET /shootout/hub} (see
+ * {@link HubStats}; {@code --shootout.rooms=N} puts every session in one of N rooms), and
+ * a second hub at {@value #ECHO_PATH} that echoes every text and binary message verbatim
+ * (same type, same bytes, same order), for protocol conformance tests such as
+ * Autobahn|Testsuite's. Both hubs follow the {@code tutti.*} properties.
  */
 @Configuration(proxyBeanMethods = false)
 public class TuttiShootoutConfiguration {
+
+	/** Path of the echo hub. */
+	public static final String ECHO_PATH = "/echo";
 
 	@Bean
 	HubStats hubStats(@Value("${shootout.rooms:0}") int rooms) {
@@ -56,6 +65,19 @@ public class TuttiShootoutConfiguration {
 				session.write(ShootoutProtocol.broadcastResult(request.payload(), result.recipients()));
 			}
 		});
+	}
+
+	@Bean
+	Hub echoHub(@Qualifier(TuttiAutoConfiguration.HUB_CONFIG_BEAN_NAME) HubConfig config) {
+		Hub hub = Hub.create(config.toBuilder().name("echo").build());
+		hub.onMessage(Session::write);
+		hub.onBinaryMessage(Session::writeBinary);
+		return hub;
+	}
+
+	@Bean
+	HubEndpoint echoEndpoint(@Qualifier("echoHub") Hub echoHub) {
+		return new HubEndpoint(ECHO_PATH, echoHub);
 	}
 
 }
