@@ -98,7 +98,10 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.rateLimiter = (config.inboundMessagesPerSecond() > 0)
 				? new InboundRateLimiter(config.inboundMessagesPerSecond(), config.inboundBurst()) : null;
 		this.rooms = new SessionRooms(this, registry.rooms());
-		this.connection = new SessionConnection(this, registry, threads.worker(), config.writeTimeout().toNanos());
+		// An upgrade is given up after the pong timeout, the silence after which any
+		// session
+		// is: a busy container may take longer than the write timeout to open it
+		this.connection = new SessionConnection(this, registry, threads.worker(), config.pongTimeout().toNanos());
 	}
 
 	@Override

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The connection end of one session: pending from the accepted handshake until the
- * transport opens the upgrade (or gives up on it, or the write timeout passes), then
- * open, then closed, at which point the session has terminated.
+ * transport opens the upgrade (or gives up on it, or the pong timeout passes), then open,
+ * then closed, at which point the session has terminated.
  * <p>
  * Thread-safe.
  */

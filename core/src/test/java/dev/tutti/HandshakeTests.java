@@ -178,12 +178,18 @@ class HandshakeTests {
 	}
 
 	@Test
-	void upgradeThatNeverOpensIsDroppedAfterTheWriteTimeout() {
-		Hub hub = Hub.create(HubConfig.builder().writeTimeout(Duration.ofMillis(100)).build());
+	void upgradeThatNeverOpensIsDroppedAfterThePongTimeoutNotTheWriteTimeout() {
+		Hub hub = Hub.create(HubConfig.builder()
+			.writeTimeout(Duration.ofMillis(50))
+			.pongTimeout(Duration.ofMillis(800))
+			.pingPeriod(Duration.ofMillis(100))
+			.build());
 		try {
+			long start = System.nanoTime();
 			hub.handshake(request("ws://localhost/ws"));
 			assertThat(hub.size()).isOne();
 			await().atMost(Duration.ofSeconds(5)).until(() -> hub.size() == 0);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
 		}
 		finally {
 			hub.close();

@@ -12,7 +12,7 @@ import dev.tutti.HandshakeResult;
  * attaches the connection. The transport must then call exactly one of
  * {@link #open(Connection)}, once the connection is open, or {@link #abandon()}, if the
  * upgrade fails. A session whose upgrade is neither opened nor abandoned within the hub's
- * write timeout is dropped.
+ * pong timeout is dropped.
  * <p>
  * Thread-safe.
  */
