@@ -81,8 +81,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <h2>Faults</h2> Publishing is asynchronous and never blocks the broadcasting thread; a
  * publish that fails, or does not complete within the publish timeout, or is attempted
  * while Redis is unreachable, is counted ({@link #publishFailures()}) and reported to the
- * hub's error handlers as a {@link BackplaneException}. Local delivery goes on. Lettuce
- * reconnects and subscribes again by itself when Redis comes back.
+ * hub's error handlers as a {@link BackplaneException}: at most one report a second, which
+ * says how many publishes failed since the previous one. Local delivery goes on. Lettuce
+ * reconnects and subscribes again by itself when Redis comes back. The backplane connects
+ * when its hub starts it: an instance whose Redis is unreachable then fails to start.
  * <p>
  * Order: the envelopes of one publishing thread reach every node in the order it
  * published them (one connection, one channel); in sharded mode, per channel.
@@ -102,6 +104,8 @@ public final class RedisBackplane implements Backplane {
 
 	/** Default interval between a node's count updates. */
 	public static final Duration DEFAULT_HEARTBEAT_PERIOD = Duration.ofSeconds(1);
+
+	private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final String HEARTBEAT_SCRIPT = """
 			local t = redis.call('TIME')
@@ -166,6 +170,10 @@ public final class RedisBackplane implements Backplane {
 	private final LongAdder failed = new LongAdder();
 
 	private final LongAdder received = new LongAdder();
+
+	private final AtomicLong unreported = new AtomicLong();
+
+	private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_INTERVAL_NANOS);
 
 	private final Set<String> shardSubscriptions = new HashSet<>();
 
@@ -293,17 +301,29 @@ public final class RedisBackplane implements Backplane {
 		});
 	}
 
+	/**
+	 * Count a failed publish, and report it unless a failure was reported less than a
+	 * second ago: an outage at a thousand broadcasts a second makes one report a second,
+	 * which says how many failed since the last.
+	 */
 	private void failed(byte[] channel, Throwable failure) {
 		this.failed.increment();
+		long unreported = this.unreported.incrementAndGet();
+		long now = System.nanoTime();
+		long last = this.lastReport.get();
+		if (now - last < REPORT_INTERVAL_NANOS || !this.lastReport.compareAndSet(last, now)) {
+			return;
+		}
+		this.unreported.addAndGet(-unreported);
 		Node node = this.node;
 		if (node != null) {
 			Throwable cause = (failure instanceof ExecutionException && failure.getCause() != null) ? failure.getCause()
 					: failure;
 			String reason = (cause instanceof TimeoutException) ? "no reply within " + this.publishTimeout
 					: String.valueOf(cause.getMessage());
-			node.error(new BackplaneException(
-					"Publishing a broadcast of node '" + this.nodeId + "' to '" + str(channel) + "' failed: " + reason,
-					cause));
+			String count = (unreported > 1) ? " (" + unreported + " publishes failed since the last report)" : "";
+			node.error(new BackplaneException("Publishing a broadcast of node '" + this.nodeId + "' to '" + str(channel)
+					+ "' failed: " + reason + count, cause));
 		}
 	}
 
@@ -443,7 +463,7 @@ public final class RedisBackplane implements Backplane {
 					"Writing the counts of node '" + this.nodeId + "'");
 		}
 		catch (BackplaneException ex) {
-			// Counted as a fault by health; the next heartbeat tries again
+			// Redis is away: health shows it, and the next heartbeat tries again
 		}
 	}
 

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The cluster benchmark: clients spread over several servers of one cluster (one per
  * port), broadcasts at a fixed rate sent by clients of every server in turn, each stamped
@@ -149,7 +151,7 @@ final class ClusterLoad {
 		}
 
 		@Override
-		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+		public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			long now = System.nanoTime();
 			this.partial.append(data);
 			if (last) {
