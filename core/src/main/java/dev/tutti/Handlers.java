@@ -47,6 +47,8 @@ final class Handlers {
 
 	private volatile @Nullable Codec codec;
 
+	private volatile HubObserver observer = HubObserver.NONE;
+
 	private TypedDispatch typed;
 
 	private final HubMetrics metrics;
@@ -179,11 +181,34 @@ final class Handlers {
 	}
 
 	void text(Session session, String message) {
-		fire(this.text, "message", session, message);
+		HubObserver observer = this.observer;
+		if (observer == HubObserver.NONE) {
+			fire(this.text, "message", session, message);
+		}
+		else {
+			observer.message(session, false, () -> fire(this.text, "message", session, message));
+		}
 	}
 
 	void binary(Session session, byte[] message) {
-		fire(this.binary, "binary-message", session, message);
+		HubObserver observer = this.observer;
+		if (observer == HubObserver.NONE) {
+			fire(this.binary, "binary-message", session, message);
+		}
+		else {
+			observer.message(session, true, () -> fire(this.binary, "binary-message", session, message));
+		}
+	}
+
+	/**
+	 * Observe handshakes and inbound messages from now on.
+	 */
+	void observe(HubObserver observer) {
+		this.observer = observer;
+	}
+
+	HubObserver observer() {
+		return this.observer;
 	}
 
 	/**
@@ -242,24 +267,36 @@ final class Handlers {
 	 * Run a handler of a kind (connect, message, ...) behind the guard: what it throws
 	 * goes to the error handlers and, unless a client caused it (an undecodable message),
 	 * counts as an error of that kind of handler.
+	 * @return what the handler threw, or {@code null}
 	 */
-	void invoke(Session session, String kind, Callback callback) {
+	@Nullable Throwable invoke(Session session, String kind, Callback callback) {
 		try {
 			callback.run();
+			return null;
 		}
 		catch (Throwable ex) {
 			if (!(ex instanceof TuttiException tutti && tutti.isCausedByClient())) {
 				this.metrics.recorder().handlerError(kind);
 			}
 			error(session, ex);
+			return ex;
 		}
 	}
 
-	private <T> void fire(List<MessageHandler<T>> handlers, String kind, Session session, T message) {
+	/**
+	 * Run message handlers behind the guard.
+	 * @return the first failure, or {@code null}
+	 */
+	private <T> @Nullable Throwable fire(List<MessageHandler<T>> handlers, String kind, Session session, T message) {
+		Throwable first = null;
 		for (int i = 0; i < handlers.size(); i++) {
 			MessageHandler<T> handler = handlers.get(i);
-			invoke(session, kind, () -> handler.handle(session, message));
+			Throwable failure = invoke(session, kind, () -> handler.handle(session, message));
+			if (first == null) {
+				first = failure;
+			}
 		}
+		return first;
 	}
 
 	private void fire(List<CloseHandler> handlers, String kind, Session session, CloseStatus status) {

@@ -607,13 +607,25 @@ public final class Hub implements AutoCloseable {
 	 * with the connection or abandoned
 	 */
 	public Upgrade handshake(HandshakeRequest request) {
+		HubObserver observer = this.handlers.observer();
+		return (observer != HubObserver.NONE) ? observer.handshake(request, this::admit) : admit(request);
+	}
+
+	/**
+	 * Return the outcome of a handshake, as {@code tutti.handshakes} counts it.
+	 */
+	static String outcome(Upgrade upgrade) {
+		return (upgrade instanceof Refused refused) ? refused.outcome() : "accepted";
+	}
+
+	private Upgrade admit(HandshakeRequest request) {
 		if (isClosed()) {
 			return refusedAsClosed();
 		}
 		HandshakeResult result = this.handlers.handshake(request);
 		if (!result.accepted()) {
 			this.metrics.recorder().handshake("rejected");
-			return new Refused(result);
+			return new Refused(result, "rejected");
 		}
 		DefaultSession session = new DefaultSession(request, this.registry, this.handlers, this.threads, this.heartbeat,
 				this.config, this.metrics);
@@ -645,9 +657,13 @@ public final class Hub implements AutoCloseable {
 		return this.metrics;
 	}
 
+	Handlers handlers() {
+		return this.handlers;
+	}
+
 	private Upgrade refusedAsClosed() {
 		this.metrics.recorder().handshake("hub-closed");
-		return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"));
+		return new Refused(HandshakeResult.reject(503, "Hub '" + this.config.name() + "' is closed"), "hub-closed");
 	}
 
 	private void startHeartbeat() {
@@ -706,9 +722,9 @@ public final class Hub implements AutoCloseable {
 	}
 
 	/**
-	 * The upgrade of a refused handshake.
+	 * The upgrade of a refused handshake, with its outcome for the meters.
 	 */
-	private record Refused(HandshakeResult result) implements Upgrade {
+	private record Refused(HandshakeResult result, String outcome) implements Upgrade {
 
 		@Override
 		public ConnectionListener open(Connection connection) {

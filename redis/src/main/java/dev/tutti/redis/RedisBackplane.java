@@ -81,10 +81,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <h2>Faults</h2> Publishing is asynchronous and never blocks the broadcasting thread; a
  * publish that fails, or does not complete within the publish timeout, or is attempted
  * while Redis is unreachable, is counted ({@link #publishFailures()}) and reported to the
- * hub's error handlers as a {@link BackplaneException}: at most one report a second, which
- * says how many publishes failed since the previous one. Local delivery goes on. Lettuce
- * reconnects and subscribes again by itself when Redis comes back. The backplane connects
- * when its hub starts it: an instance whose Redis is unreachable then fails to start.
+ * hub's error handlers as a {@link BackplaneException}: at most one report a second,
+ * which says how many publishes failed since the previous one. Local delivery goes on.
+ * Lettuce reconnects and subscribes again by itself when Redis comes back. The backplane
+ * connects when its hub starts it: an instance whose Redis is unreachable then fails to
+ * start.
  * <p>
  * Order: the envelopes of one publishing thread reach every node in the order it
  * published them (one connection, one channel); in sharded mode, per channel.

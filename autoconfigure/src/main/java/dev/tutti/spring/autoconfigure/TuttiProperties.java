@@ -89,6 +89,8 @@ public class TuttiProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Observations observations = new Observations();
+
 	private final Cluster cluster = new Cluster();
 
 	public String getPath() {
@@ -195,6 +197,10 @@ public class TuttiProperties {
 		return this.metrics;
 	}
 
+	public Observations getObservations() {
+		return this.observations;
+	}
+
 	/**
 	 * Micrometer settings.
 	 */
@@ -202,6 +208,28 @@ public class TuttiProperties {
 
 		/**
 		 * Whether to bind the meters of every hub to the application's MeterRegistry,
+		 * when there is one.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Micrometer Observation settings.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether every hub's handshakes and handled inbound messages are observations
+		 * ("tutti.handshake", "tutti.message") of the application's ObservationRegistry,
 		 * when there is one.
 		 */
 		private boolean enabled = true;
