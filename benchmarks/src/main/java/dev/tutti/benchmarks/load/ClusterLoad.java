@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,7 +51,12 @@ final class ClusterLoad {
 	}
 
 	void run(int clients, int rate, Duration warmup, Duration duration) throws Exception {
-		HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
+		ExecutorService executor = Executors.newFixedThreadPool(2, (task) -> {
+			Thread thread = new Thread(task, "cluster-load");
+			thread.setDaemon(true);
+			return thread;
+		});
+		HttpClient http = HttpClient.newBuilder().executor(executor).build();
 		List<WebSocket> sockets = new ArrayList<>(clients);
 		List<Integer> nodes = new ArrayList<>(clients);
 		for (int i = 0; i < clients; i += 50) {
@@ -82,6 +88,7 @@ final class ClusterLoad {
 		for (WebSocket socket : sockets) {
 			socket.abort();
 		}
+		executor.shutdownNow();
 	}
 
 	/**
