@@ -3,7 +3,9 @@ package dev.tutti.spring.cluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,23 @@ final class RedisServer implements AutoCloseable {
 	 */
 	static boolean available() {
 		return onPath("redis-server") && onPath("redis-cli");
+	}
+
+	/**
+	 * Whether a Redis answers on a port of 127.0.0.1.
+	 */
+	static boolean answers(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+			socket.setSoTimeout(1000);
+			socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			byte[] reply = new byte[16];
+			int read = socket.getInputStream().read(reply);
+			return read > 0 && new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**
