@@ -16,6 +16,10 @@
 #   ./run.sh churn-heap CHURN_HEAP_CONNECTIONS connections opened and closed, a third abruptly
 #                       (TCP reset): sessions and room entries left, heap before and after
 #   ./run.sh dead-peer  time to notice silent and reset peers (Tutti only)
+#   ./run.sh cluster    three Tutti servers joined by the Redis backplane (a redis-server of
+#                       the run's own): added latency of a cross-node delivery over a local
+#                       one, Redis publishes per broadcast, delivered messages per second
+#                       against one server alone
 #   ./run.sh jmh        JMH micro-benchmarks only (short settings)
 #   ./run.sh all        all of the above
 #
@@ -28,6 +32,9 @@
 # ("tutti baseline"), IDLE_CLIENTS (2000, memory mode), HEAP (1g), SERVER_JVM_EXTRA and
 # LOAD_JVM_EXTRA (more JVM options, for example -Xlog:gc:file=gc.log), SERVER_ARGS_EXTRA
 # (more Spring arguments for every server, for example --server.tomcat.accept-count=1000),
+# CLUSTER_CLIENTS (1000), CLUSTER_RATE (1000 broadcasts per second, from clients of every
+# server in turn), CLUSTER_SECONDS (10), CLUSTER_PORT (19680: servers on 19680-19683, Redis on
+# 19689), CLUSTER_HEAP (512m per server),
 # PORT (18080), SKIP_BUILD (0), SHOOTOUT_SERVERS ("tutti baseline"), MEMORY_VARIANTS ("tutti
 # baseline tutti-tomcat-buffers baseline-small-buffers"), JMH_ARGS, NICE (0; a negative value
 # favours the benchmark on a shared machine). Besides tutti and baseline, a server variant may
@@ -90,6 +97,11 @@ CHURN_CYCLES=${CHURN_CYCLES:-25}
 CHURN_ABRUPT=${CHURN_ABRUPT:-0}
 CHURN_ROUNDS=${CHURN_ROUNDS:-3}
 CHURN_ACCEPT_COUNT=${CHURN_ACCEPT_COUNT:-1000}
+CLUSTER_CLIENTS=${CLUSTER_CLIENTS:-1000}
+CLUSTER_RATE=${CLUSTER_RATE:-1000}
+CLUSTER_SECONDS=${CLUSTER_SECONDS:-10}
+CLUSTER_PORT=${CLUSTER_PORT:-19680}
+CLUSTER_HEAP=${CLUSTER_HEAP:-512m}
 STORM_CLIENTS=${STORM_CLIENTS:-10000}
 STORM_TIMEOUT=${STORM_TIMEOUT:-60}
 STORM_HEAP=${STORM_HEAP:-2g}
@@ -127,8 +139,8 @@ EXTRA_JVM=()
 EXTRA_SPRING=()
 
 case "$MODE" in
-	default | all | shootout | large | memory | churn | storm | idle | idle-large | slow-consumer | churn-heap | dead-peer | jmh) ;;
-	*) echo "Usage: $0 [shootout|large|memory|churn|storm|idle|idle-large|slow-consumer|churn-heap|dead-peer|jmh|all]" >&2; exit 2 ;;
+	default | all | shootout | large | memory | churn | storm | idle | idle-large | slow-consumer | churn-heap | dead-peer | cluster | jmh) ;;
+	*) echo "Usage: $0 [shootout|large|memory|churn|storm|idle|idle-large|slow-consumer|churn-heap|dead-peer|cluster|jmh|all]" >&2; exit 2 ;;
 esac
 
 # Each client is a file descriptor on both sides: 3,000 clients need more than the usual 1,024.
@@ -145,7 +157,7 @@ stop_server() {
 		SERVER_PID=
 	fi
 }
-trap stop_server EXIT
+trap 'stop_server; stop_cluster' EXIT
 
 # The prefix that runs a command with the NICE value. Where the kernel groups processes by
 # session for scheduling (sched_autogroup_enabled), a nice value counts only against processes of
@@ -728,6 +740,66 @@ dead_peer() {
 	done
 }
 
+# The cluster mode's servers and Redis, stopped on exit
+CLUSTER_PIDS=()
+stop_cluster() {
+	local pid
+	for pid in ${CLUSTER_PIDS[@]+"${CLUSTER_PIDS[@]}"}; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in ${CLUSTER_PIDS[@]+"${CLUSTER_PIDS[@]}"}; do
+		for _ in $(seq 60); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -9 "$pid" 2>/dev/null || true
+	done
+	CLUSTER_PIDS=()
+}
+
+cluster_redis() {
+	redis-cli -h 127.0.0.1 -p $((CLUSTER_PORT + 9)) "$@"
+}
+
+# Three servers on CPU 0 joined by a Redis of the run's own, the load on CPU 1; then one
+# server alone with the same load.
+cluster() {
+	local prefix="bench-$(date +%s)" i line calls total
+	echo "== Cluster: $CLUSTER_CLIENTS clients over 3 servers, $CLUSTER_RATE broadcasts/s ($(uptime | sed 's/.*load/load/'))"
+	redis-server --port $((CLUSTER_PORT + 9)) --bind 127.0.0.1 --save "" --appendonly no >"$OUT/cluster-redis.log" 2>&1 &
+	CLUSTER_PIDS+=($!)
+	for _ in $(seq 50); do
+		[[ "$(cluster_redis ping 2>/dev/null)" == PONG ]] && break
+		sleep 0.1
+	done
+	for i in 0 1 2; do
+		start_server "cluster-$i" tutti $((CLUSTER_PORT + i)) -Xms"$CLUSTER_HEAP" -Xmx"$CLUSTER_HEAP" -- \
+			--tutti.cluster.backplane=redis --tutti.cluster.channel-prefix="$prefix" --tutti.cluster.node-id="node-$i" \
+			--spring.data.redis.port=$((CLUSTER_PORT + 9))
+		CLUSTER_PIDS+=("$SERVER_PID")
+		SERVER_PID=
+	done
+	cluster_redis config resetstat >/dev/null
+	line=$(load --mode=cluster --label=cluster --ports="$CLUSTER_PORT,$((CLUSTER_PORT + 1)),$((CLUSTER_PORT + 2))" \
+		--clients="$CLUSTER_CLIENTS" --rate="$CLUSTER_RATE" --seconds="$CLUSTER_SECONDS" | grep '^CLUSTER')
+	calls=$(cluster_redis info commandstats | sed -n 's/^cmdstat_publish:calls=\([0-9]*\),.*/\1/p')
+	total=$(field broadcasts_total "$line")
+	echo "$line publishes=${calls:-0} publishes_per_broadcast=$(awk -v c="${calls:-0}" -v t="$total" 'BEGIN { printf "%.3f", c / t }')" |
+		tee "$OUT/cluster-results.txt"
+	stop_cluster
+	start_server cluster-single tutti $((CLUSTER_PORT + 3)) -Xms"$CLUSTER_HEAP" -Xmx"$CLUSTER_HEAP"
+	load --mode=cluster --label=single --ports=$((CLUSTER_PORT + 3)) --clients="$CLUSTER_CLIENTS" \
+		--rate="$CLUSTER_RATE" --seconds="$CLUSTER_SECONDS" | grep '^CLUSTER' | tee -a "$OUT/cluster-results.txt"
+	stop_server
+	echo
+	awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[NR, kv[1]] = kv[2] } }
+		END {
+			printf "cross-node delivery adds %.2f ms at p50 and %.2f ms at p99 over a local one (local p50 %.2f / p99 %.2f ms, cross-node p50 %.2f / p99 %.2f ms)\n", v[1, "added_p50_ms"], v[1, "added_p99_ms"], v[1, "local_p50_ms"], v[1, "local_p99_ms"], v[1, "remote_p50_ms"], v[1, "remote_p99_ms"]
+			printf "Redis publishes per broadcast: %s\n", v[1, "publishes_per_broadcast"]
+			printf "delivered messages/s: %s for the cluster of 3, %s for one server alone\n", v[1, "delivered_per_s"], v[2, "delivered_per_s"]
+		}' "$OUT/cluster-results.txt"
+}
+
 jmh() {
 	echo "== JMH ($(uptime | sed 's/.*load/load/'))"
 	# shellcheck disable=SC2086
@@ -775,6 +847,7 @@ case "$MODE" in
 	slow-consumer) slow_consumer ;;
 	churn-heap) churn_heap ;;
 	dead-peer) dead_peer ;;
+	cluster) cluster ;;
 	jmh) jmh ;;
 	all) shootout; large; memory; churn; storm; idle; idle_large; jmh ;;
 esac

@@ -5,12 +5,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Delivers broadcasts: resolves a {@link Target} to this hub's recipients without
  * scanning more sessions than it must, and offers the one immutable message to each
- * recipient's outbound queue. The one place every broadcast passes.
+ * recipient's outbound queue. The one place every broadcast passes, and so where a
+ * {@link Backplane} plugs in: a target broadcast is handed to it once, before the local
+ * offers; without one that costs a volatile read.
  * <p>
- * Thread-safe; never blocks and never waits for I/O.
+ * Thread-safe; never blocks and never waits for I/O (a backplane bounds its own wait).
  */
 final class Broadcaster {
 
@@ -19,6 +23,8 @@ final class Broadcaster {
 	private final SessionRegistry registry;
 
 	private final HubMetrics metrics;
+
+	private volatile @Nullable Backplane backplane;
 
 	Broadcaster(String hubName, SessionRegistry registry, HubMetrics metrics) {
 		this.hubName = hubName;
@@ -31,7 +37,39 @@ final class Broadcaster {
 	 * @throws HubClosedException if the hub is closed
 	 */
 	BroadcastResult broadcast(Target target, Outbound message) {
+		Backplane backplane = this.backplane;
+		if (backplane != null) {
+			if (this.registry.isClosed()) {
+				throw new HubClosedException(this.hubName);
+			}
+			if (message.isBinary()) {
+				backplane.publishBinary(target, message.bytes());
+			}
+			else {
+				backplane.publish(target, message.text());
+			}
+		}
+		return deliver(target, message);
+	}
+
+	/**
+	 * Offer a message to this hub's sessions of a target only, as for a message from
+	 * another node.
+	 * @throws HubClosedException if the hub is closed
+	 */
+	BroadcastResult deliver(Target target, Outbound message) {
 		return offer(message, candidates(target), matcher(target));
+	}
+
+	/**
+	 * Set the backplane every target broadcast is published to.
+	 */
+	void backplane(Backplane backplane) {
+		this.backplane = backplane;
+	}
+
+	@Nullable Backplane backplane() {
+		return this.backplane;
 	}
 
 	/**

@@ -247,7 +247,7 @@ final class Handlers {
 	 * {@link TuttiException#isCausedByClient()}), so that no client can flood the log; at
 	 * WARNING otherwise.
 	 */
-	void error(Session session, Throwable failure) {
+	void error(@Nullable Session session, Throwable failure) {
 		List<ErrorHandler> handlers = this.error;
 		if (handlers.isEmpty()) {
 			log(session, failure);
@@ -313,16 +313,21 @@ final class Handlers {
 		}
 	}
 
-	private void log(Session session, Throwable failure) {
+	private void log(@Nullable Session session, Throwable failure) {
 		if (failure instanceof TuttiException ex && ex.isCausedByClient()) {
 			if (logger.isLoggable(Level.DEBUG)) {
-				logger.log(Level.DEBUG, "Hub '" + this.hubName + "', " + session + ": " + failure.getMessage());
+				logger.log(Level.DEBUG,
+						"Hub '" + this.hubName + "', " + subject(session) + ": " + failure.getMessage());
 			}
 		}
 		else {
-			logger.log(Level.WARNING, "Error in hub '" + this.hubName + "', " + session + ": " + failure.getMessage(),
-					failure);
+			logger.log(Level.WARNING,
+					"Error in hub '" + this.hubName + "', " + subject(session) + ": " + failure.getMessage(), failure);
 		}
+	}
+
+	private static String subject(@Nullable Session session) {
+		return (session != null) ? session.toString() : "backplane";
 	}
 
 	private static <T> List<T> append(List<T> handlers, T handler) {

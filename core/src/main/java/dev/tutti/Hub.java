@@ -240,11 +240,12 @@ public final class Hub implements AutoCloseable {
 
 	/**
 	 * Add a handler of session errors: exceptions thrown by other handlers, transport
-	 * errors, lost connections, dropped messages and oversize or undecodable messages.
-	 * Normal closes (1000, 1001) are not errors. While no error handler is registered,
-	 * errors are logged: those a client can cause
-	 * ({@link TuttiException#isCausedByClient()}) at DEBUG without a stack trace, others
-	 * at WARNING.
+	 * errors, lost connections, dropped messages and oversize or undecodable messages;
+	 * and of the errors of the hub's {@link #backplane(Backplane) backplane}
+	 * ({@link BackplaneException}), which come with a {@code null} session. Normal closes
+	 * (1000, 1001) are not errors. While no error handler is registered, errors are
+	 * logged: those a client can cause ({@link TuttiException#isCausedByClient()}) at
+	 * DEBUG without a stack trace, others at WARNING.
 	 * @param handler the handler
 	 * @return this hub
 	 */
@@ -394,6 +395,51 @@ public final class Hub implements AutoCloseable {
 		return this.broadcaster.broadcastLocal(filter, Outbound.binary(data, 0, null));
 	}
 
+	// Cluster
+
+	/**
+	 * Join a cluster: relay every {@link Target} broadcast to the other application
+	 * instances through a backplane, and deliver theirs to this hub's sessions. Set it
+	 * before the hub serves sessions; {@link #close()} closes it.
+	 * @param backplane the backplane
+	 * @return this hub
+	 * @throws IllegalStateException if the hub has a backplane already or is closed
+	 */
+	public Hub backplane(Backplane backplane) {
+		Objects.requireNonNull(backplane, "backplane");
+		synchronized (this.broadcaster) {
+			if (this.broadcaster.backplane() != null) {
+				throw new IllegalStateException("Hub '" + this.config.name() + "' has a backplane already");
+			}
+			if (isClosed()) {
+				throw new HubClosedException(this.config.name());
+			}
+			backplane.start(new Node());
+			this.registry.rooms().listener(backplane::roomChanged);
+			this.broadcaster.backplane(backplane);
+		}
+		return this;
+	}
+
+	/**
+	 * Return the hub's backplane.
+	 * @return the backplane, or {@code null} if the hub is not part of a cluster
+	 */
+	public @Nullable Backplane backplane() {
+		return this.broadcaster.backplane();
+	}
+
+	/**
+	 * Return the number of sessions open on every instance of the cluster, as the
+	 * backplane last heard from each, or {@link #size()} without a backplane.
+	 * @return the number of sessions
+	 * @throws BackplaneException if the backplane cannot read the count
+	 */
+	public long clusterSize() {
+		Backplane backplane = this.broadcaster.backplane();
+		return (backplane != null) ? backplane.clusterSize() : size();
+	}
+
 	// Rooms
 
 	/**
@@ -493,6 +539,15 @@ public final class Hub implements AutoCloseable {
 		List<DefaultSession> open = this.registry.close();
 		if (open == null) {
 			return;
+		}
+		Backplane backplane = this.broadcaster.backplane();
+		if (backplane != null) {
+			try {
+				backplane.close();
+			}
+			catch (RuntimeException ex) {
+				this.handlers.error(null, ex);
+			}
 		}
 		CompletableFuture<?>[] terminated = new CompletableFuture<?>[open.size()];
 		for (int i = 0; i < terminated.length; i++) {
@@ -642,6 +697,57 @@ public final class Hub implements AutoCloseable {
 
 	private void startHeartbeat() {
 		this.heartbeat.start();
+	}
+
+	/**
+	 * The hub as its backplane sees it.
+	 */
+	private final class Node implements Backplane.Node {
+
+		@Override
+		public String hubName() {
+			return Hub.this.config.name();
+		}
+
+		@Override
+		public BroadcastResult deliver(Target target, String text) {
+			return deliver(target, Outbound.text(text, 0, null));
+		}
+
+		@Override
+		public BroadcastResult deliverBinary(Target target, byte[] data) {
+			return deliver(target, Outbound.binary(data, 0, null));
+		}
+
+		private BroadcastResult deliver(Target target, Outbound message) {
+			try {
+				return Hub.this.broadcaster.deliver(target, message);
+			}
+			catch (HubClosedException ex) {
+				return new BroadcastResult(0, 0);
+			}
+		}
+
+		@Override
+		public int size() {
+			return Hub.this.registry.size();
+		}
+
+		@Override
+		public int roomSize(String room) {
+			return Hub.this.registry.rooms().members(room).size();
+		}
+
+		@Override
+		public Map<String, Integer> rooms() {
+			return Hub.this.registry.rooms().sizes();
+		}
+
+		@Override
+		public void error(Throwable failure) {
+			Hub.this.handlers.error(null, failure);
+		}
+
 	}
 
 	/**

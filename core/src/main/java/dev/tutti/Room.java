@@ -102,6 +102,17 @@ public final class Room {
 		return this.hub.registry().rooms().members(this.name).size();
 	}
 
+	/**
+	 * Return the number of members on every instance of the cluster, as the hub's
+	 * backplane last heard from each, or {@link #size()} when the hub has no backplane.
+	 * @return the number of members
+	 * @throws BackplaneException if the backplane cannot read the count
+	 */
+	public long clusterSize() {
+		Backplane backplane = this.hub.backplane();
+		return (backplane != null) ? backplane.clusterSize(this.name) : size();
+	}
+
 	@Override
 	public boolean equals(Object other) {
 		return other instanceof Room room && room.hub == this.hub && room.name.equals(this.name);

@@ -5,27 +5,41 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rooms of a hub: room name to member set. Joining and leaving are O(1) and atomic
  * per room, so a room disappears when its last member leaves and never loses a concurrent
- * join.
+ * join. A room that gets its first member or loses its last one is reported to the
+ * listener, if any (the hub's backplane).
  */
 final class RoomIndex {
 
 	private final Map<String, Set<DefaultSession>> rooms = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Consumer<String> listener;
+
+	void listener(Consumer<String> listener) {
+		this.listener = listener;
+	}
 
 	/**
 	 * Add a member.
 	 * @return whether the session was not a member yet
 	 */
 	boolean join(String room, DefaultSession session) {
-		boolean[] added = new boolean[1];
+		boolean[] added = new boolean[2];
 		this.rooms.compute(room, (name, members) -> {
 			Set<DefaultSession> set = (members != null) ? members : ConcurrentHashMap.newKeySet();
 			added[0] = set.add(session);
+			added[1] = members == null;
 			return set;
 		});
+		if (added[1]) {
+			changed(room);
+		}
 		return added[0];
 	}
 
@@ -34,12 +48,23 @@ final class RoomIndex {
 	 * @return whether the session was a member
 	 */
 	boolean leave(String room, DefaultSession session) {
-		boolean[] removed = new boolean[1];
+		boolean[] removed = new boolean[2];
 		this.rooms.computeIfPresent(room, (name, members) -> {
 			removed[0] = members.remove(session);
-			return members.isEmpty() ? null : members;
+			removed[1] = members.isEmpty();
+			return removed[1] ? null : members;
 		});
+		if (removed[1]) {
+			changed(room);
+		}
 		return removed[0];
+	}
+
+	private void changed(String room) {
+		Consumer<String> listener = this.listener;
+		if (listener != null) {
+			listener.accept(room);
+		}
 	}
 
 	Collection<DefaultSession> members(String room) {

@@ -3,6 +3,7 @@ package dev.tutti.spring.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tutti.Backplane;
 import dev.tutti.Hub;
 import dev.tutti.HubConfig;
 
@@ -16,7 +17,10 @@ import org.springframework.boot.health.contributor.Status;
  * every hub is open, {@link Status#OUT_OF_SERVICE} once one is closed, as at shutdown
  * while its sessions drain, so that a load balancer stops sending new clients. Its
  * details hold, under {@code hubs}, one entry per hub by name: its {@code state}
- * ({@code open}, {@code closing} or {@code closed}) and its number of {@code sessions}.
+ * ({@code open}, {@code closing} or {@code closed}) and its number of {@code sessions};
+ * for a hub in a cluster, its {@code backplane}: this instance's {@code node} id and
+ * whether it is {@code connected}. An open hub whose backplane is disconnected makes the
+ * status {@link Status#DOWN}: its broadcasts reach this instance's sessions only.
  * <p>
  * Hubs are known by their names ({@link HubConfig#name()}); hubs that share a name are
  * known by their bean names instead.
@@ -44,8 +48,14 @@ public class TuttiHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> details = new LinkedHashMap<>();
 		for (Map.Entry<String, Hub> entry : this.hubs.entrySet()) {
 			Hub hub = entry.getValue();
+			Backplane backplane = hub.backplane();
 			if (hub.isClosed()) {
-				status = Status.OUT_OF_SERVICE;
+				if (status != Status.DOWN) {
+					status = Status.OUT_OF_SERVICE;
+				}
+			}
+			else if (backplane != null && !backplane.isConnected()) {
+				status = Status.DOWN;
 			}
 			details.put(entry.getKey(), details(hub));
 		}
@@ -56,6 +66,13 @@ public class TuttiHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", Hubs.state(hub));
 		details.put("sessions", hub.size());
+		Backplane backplane = hub.backplane();
+		if (backplane != null) {
+			Map<String, Object> cluster = new LinkedHashMap<>();
+			cluster.put("node", backplane.nodeId());
+			cluster.put("connected", backplane.isConnected());
+			details.put("backplane", cluster);
+		}
 		return details;
 	}
 

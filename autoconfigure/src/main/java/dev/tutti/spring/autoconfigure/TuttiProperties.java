@@ -7,6 +7,7 @@ import java.util.List;
 import dev.tutti.HubConfig;
 import dev.tutti.OverflowPolicy;
 import dev.tutti.RateLimitPolicy;
+import dev.tutti.redis.RedisBackplane;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -120,6 +121,8 @@ public class TuttiProperties {
 	private final Metrics metrics = new Metrics();
 
 	private final Observations observations = new Observations();
+
+	private final Cluster cluster = new Cluster();
 
 	public String getPath() {
 		return this.path;
@@ -251,6 +254,10 @@ public class TuttiProperties {
 
 	public Tomcat getTomcat() {
 		return this.tomcat;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	public Metrics getMetrics() {
@@ -446,6 +453,137 @@ public class TuttiProperties {
 
 		public void setSocketBufferSize(DataSize socketBufferSize) {
 			this.socketBufferSize = socketBufferSize;
+		}
+
+	}
+
+	/**
+	 * Settings of the cluster backplane, which relays broadcasts to the hubs of every
+	 * application instance.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Backplane that relays broadcasts to other instances: "none" or "redis".
+		 */
+		private BackplaneType backplane = BackplaneType.NONE;
+
+		/**
+		 * Id of this instance in the cluster, unique among the instances. Defaults to a
+		 * random UUID.
+		 */
+		private @Nullable String nodeId;
+
+		/**
+		 * Prefix of the backplane's channels and keys, so that several applications can
+		 * share one Redis.
+		 */
+		private String channelPrefix = RedisBackplane.DEFAULT_CHANNEL_PREFIX;
+
+		/**
+		 * Time a publish to the backplane may take before it counts as failed. Publishing
+		 * never blocks a broadcast.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Largest envelope (a broadcast with its target and header) the backplane
+		 * publishes; a larger broadcast is refused.
+		 */
+		private DataSize maxEnvelopeSize = DataSize.ofBytes(RedisBackplane.DEFAULT_MAX_ENVELOPE_SIZE);
+
+		/**
+		 * Interval between this instance's updates of the cluster-wide counts. An
+		 * instance that stops without closing leaves the counts after three intervals.
+		 */
+		private Duration heartbeatPeriod = Duration.ofSeconds(1);
+
+		private final Redis redis = new Redis();
+
+		public BackplaneType getBackplane() {
+			return this.backplane;
+		}
+
+		public void setBackplane(BackplaneType backplane) {
+			this.backplane = backplane;
+		}
+
+		public @Nullable String getNodeId() {
+			return this.nodeId;
+		}
+
+		public void setNodeId(@Nullable String nodeId) {
+			this.nodeId = nodeId;
+		}
+
+		public String getChannelPrefix() {
+			return this.channelPrefix;
+		}
+
+		public void setChannelPrefix(String channelPrefix) {
+			this.channelPrefix = channelPrefix;
+		}
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
+		}
+
+		public DataSize getMaxEnvelopeSize() {
+			return this.maxEnvelopeSize;
+		}
+
+		public void setMaxEnvelopeSize(DataSize maxEnvelopeSize) {
+			this.maxEnvelopeSize = maxEnvelopeSize;
+		}
+
+		public Duration getHeartbeatPeriod() {
+			return this.heartbeatPeriod;
+		}
+
+		public void setHeartbeatPeriod(Duration heartbeatPeriod) {
+			this.heartbeatPeriod = heartbeatPeriod;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/**
+		 * The kinds of backplane.
+		 */
+		public enum BackplaneType {
+
+			/** No backplane: broadcasts reach this instance's sessions only. */
+			NONE,
+
+			/** Redis pub/sub, with the connection of {@code spring.data.redis.*}. */
+			REDIS
+
+		}
+
+		/**
+		 * Settings of the Redis backplane.
+		 */
+		public static class Redis {
+
+			/**
+			 * Whether room broadcasts use sharded pub/sub (SPUBLISH/SSUBSCRIBE) on a
+			 * channel per room, against a Redis 7 Cluster.
+			 */
+			private boolean sharded;
+
+			public boolean isSharded() {
+				return this.sharded;
+			}
+
+			public void setSharded(boolean sharded) {
+				this.sharded = sharded;
+			}
+
 		}
 
 	}

@@ -3,8 +3,10 @@ package dev.tutti.spring.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tutti.Backplane;
 import dev.tutti.Hub;
 import dev.tutti.HubConfig;
+import dev.tutti.Target;
 import dev.tutti.spring.actuate.TestSessions.Opened;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,23 @@ class TuttiHealthIndicatorTests {
 	}
 
 	@Test
+	void downWhileAnOpenHubsBackplaneIsDisconnected() {
+		SwitchedBackplane backplane = new SwitchedBackplane();
+		this.chat.backplane(backplane);
+		Health health = this.indicator.health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(hubs(health).get("chat")).isEqualTo(
+				Map.of("state", "open", "sessions", 0, "backplane", Map.of("node", "node-1", "connected", true)));
+		backplane.connected = false;
+		health = this.indicator.health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(hubs(health).get("chat")).isEqualTo(
+				Map.of("state", "open", "sessions", 0, "backplane", Map.of("node", "node-1", "connected", false)));
+		backplane.connected = true;
+		assertThat(this.indicator.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
 	void upWithoutHubs() {
 		Health health = new TuttiHealthIndicator(Map.of()).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -92,6 +111,51 @@ class TuttiHealthIndicatorTests {
 	@SuppressWarnings("unchecked")
 	private static Map<String, Map<String, Object>> hubs(Health health) {
 		return (Map<String, Map<String, Object>>) health.getDetails().get("hubs");
+	}
+
+	/**
+	 * A backplane whose connection the test switches.
+	 */
+	static final class SwitchedBackplane implements Backplane {
+
+		volatile boolean connected = true;
+
+		@Override
+		public void start(Node node) {
+		}
+
+		@Override
+		public void publish(Target target, String text) {
+		}
+
+		@Override
+		public void publishBinary(Target target, byte[] data) {
+		}
+
+		@Override
+		public long clusterSize() {
+			return 0;
+		}
+
+		@Override
+		public long clusterSize(String room) {
+			return 0;
+		}
+
+		@Override
+		public boolean isConnected() {
+			return this.connected;
+		}
+
+		@Override
+		public String nodeId() {
+			return "node-1";
+		}
+
+		@Override
+		public void close() {
+		}
+
 	}
 
 }

@@ -42,7 +42,9 @@ class TuttiPropertiesMetadataTests {
 		assertThat(properties).containsKeys("tutti.path", "tutti.allowed-origins", "tutti.allowed-origin-patterns",
 				"tutti.write-timeout", "tutti.pong-timeout", "tutti.ping-period", "tutti.max-message-size",
 				"tutti.outbound-buffer-size", "tutti.overflow-policy", "tutti.concurrent-message-handling",
-				"tutti.shutdown-timeout");
+				"tutti.shutdown-timeout", "tutti.cluster.backplane", "tutti.cluster.node-id",
+				"tutti.cluster.channel-prefix", "tutti.cluster.publish-timeout", "tutti.cluster.max-envelope-size",
+				"tutti.cluster.heartbeat-period", "tutti.cluster.redis.sharded");
 		properties.forEach((name, property) -> {
 			assertThat(property.path("description").asString()).as("description of %s", name)
 				.isNotBlank()
@@ -60,11 +62,15 @@ class TuttiPropertiesMetadataTests {
 	}
 
 	@Test
-	void givesEveryPropertyButThePingPeriodADefault() throws IOException {
+	void givesEveryPropertyButThePingPeriodAndTheNodeIdADefault() throws IOException {
 		tuttiProperties().forEach((name, property) -> {
 			if (name.equals("tutti.ping-period")) {
 				assertThat(property.has("defaultValue")).as("default of %s", name).isFalse();
 				assertThat(property.path("description").asString()).contains("Defaults to 9/10 of the pong timeout");
+			}
+			else if (name.equals("tutti.cluster.node-id")) {
+				assertThat(property.has("defaultValue")).as("default of %s", name).isFalse();
+				assertThat(property.path("description").asString()).contains("Defaults to a random UUID");
 			}
 			else {
 				assertThat(property.has("defaultValue")).as("default of %s", name).isTrue();

@@ -35,6 +35,12 @@ import org.jspecify.annotations.Nullable;
  * first cycles ({@code phase=cold}) and over further cycles after a warm-up
  * ({@code phase=warm}); it needs {@code --pid}.
  * <p>
+ * {@code --mode=cluster} spreads {@code clients} (1000) over the servers at {@code ports}
+ * (19680,19681,19682), sends {@code rate} (1000) broadcasts per second from clients of
+ * every server in turn for {@code seconds} (10) after {@code warmup-seconds} (3), and
+ * prints a {@code CLUSTER} line with the latency of local and cross-node deliveries and
+ * the delivered messages per second (see {@link ClusterLoad}).
+ * <p>
  * {@code --mode=storm} starts {@code clients} connects at once and prints a {@code STORM}
  * line with the time until all were open and the connects that failed, for the server as
  * it started ({@code phase=cold}) and, unless {@code --warm=false}, again after closing
@@ -119,6 +125,10 @@ public final class LoadGenerator {
 		}
 		LoadGenerator generator = new LoadGenerator(options);
 		String mode = options.getOrDefault("mode", "broadcast");
+		if (mode.equals("cluster")) {
+			generator.cluster();
+			return;
+		}
 		try (ClientPool pool = new ClientPool(generator.address, generator.option("path", "/ws"), generator.sources)) {
 			switch (mode) {
 				case "broadcast" -> generator.broadcastSteps(pool);
@@ -167,6 +177,17 @@ public final class LoadGenerator {
 		}
 		log("%s: %d connections closed by the server, %d unexpected messages", this.label, pool.closedByServer(),
 				shootout.unexpectedMessages());
+	}
+
+	private void cluster() throws Exception {
+		List<Integer> ports = Arrays.stream(option("ports", "19680,19681,19682").split(","))
+			.map(String::trim)
+			.map(Integer::valueOf)
+			.toList();
+		new ClusterLoad(ports, this.label).run(Integer.parseInt(option("clients", "1000")),
+				Integer.parseInt(option("rate", "1000")),
+				Duration.ofSeconds(Long.parseLong(option("warmup-seconds", "3"))),
+				Duration.ofSeconds(Long.parseLong(option("seconds", "10"))));
 	}
 
 	private void idleConnections(ClientPool pool) throws IOException {
