@@ -16,6 +16,7 @@ import dev.tutti.Session;
 import dev.tutti.Target;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,28 @@ class ClusterIntegrationTests {
 	@AfterAll
 	static void stopNodes() {
 		nodes.forEach(ClusterNode::close);
+	}
+
+	/**
+	 * Wait until every node has delivered what the test broadcast, so that no envelope
+	 * relayed late reaches the next test's clients: one more broadcast from each node,
+	 * received on every node, comes after all of that node's earlier ones, since Redis
+	 * keeps the order of each publishing connection.
+	 */
+	@AfterEach
+	void awaitEveryNodesDeliveries() {
+		String fence = "fence-" + UUID.randomUUID();
+		List<TuttiTestClient> clients = new ArrayList<>();
+		for (ClusterNode node : nodes) {
+			clients.add(node.connect(fence + "-" + node.name(), Map.of("user", fence)));
+		}
+		for (ClusterNode node : nodes) {
+			node.hub().broadcast(Target.attributeEquals("user", fence), fence + "-from-" + node.name());
+		}
+		for (TuttiTestClient client : clients) {
+			assertReceived(client, nodes.stream().map((node) -> fence + "-from-" + node.name()).toArray(String[]::new));
+			client.close();
+		}
 	}
 
 	@Test
