@@ -27,7 +27,10 @@ final class ChatCluster implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
+	private final String prefix;
+
 	private ChatCluster(String prefix) {
+		this.prefix = prefix;
 		try {
 			this.instances.add(start(prefix));
 			this.instances.add(start(prefix));
@@ -52,6 +55,13 @@ final class ChatCluster implements AutoCloseable {
 	static void assumeRedis() {
 		Assumptions.assumeTrue(redisAnswers(),
 				"No Redis answers on 127.0.0.1:6379 (.ci/run starts one): skipping the tests of several instances");
+	}
+
+	/**
+	 * Start one more instance of the same cluster, which the caller stops.
+	 */
+	ConfigurableApplicationContext startAnother() {
+		return start(this.prefix);
 	}
 
 	int port(int instance) {

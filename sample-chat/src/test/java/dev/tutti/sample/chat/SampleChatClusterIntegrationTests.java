@@ -1,16 +1,20 @@
 package dev.tutti.sample.chat;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import dev.tutti.Codec;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,6 +97,23 @@ class SampleChatClusterIntegrationTests {
 			awaitMatching(other, null,
 					(message) -> seen.add(message) && marker.equals(message.path("text").asString()));
 			assertThat(seen).extracting((message) -> message.path("type").asString()).doesNotContain("private");
+
+			other.sendJson(Map.of("type", "private", "to", "sender-on-the-first-instance", "text", "nobody"));
+			assertThat(other.awaitJson("error", JsonNode.class).path("message").asString()).contains("is connected");
+		}
+	}
+
+	@Test
+	void aPrivateMessageReachesAUserConnectedOnlyToTheOtherInstance() {
+		String frank = "frank" + suffix();
+		try (TuttiTestClient sender = cluster.connect(0); TuttiTestClient addressee = cluster.connect(1)) {
+			hello(sender, "sender" + suffix(), key());
+			hello(addressee, frank, key());
+			sender.sendJson(Map.of("type", "private", "to", frank, "text", "across", "ref", "x1"));
+			assertThat(addressee.awaitJson("private", JsonNode.class).path("text").asString()).isEqualTo("across");
+			JsonNode echo = sender.awaitJson("private", JsonNode.class);
+			assertThat(echo.path("to").asString()).isEqualTo(frank);
+			assertThat(echo.path("ref").asString()).isEqualTo("x1");
 		}
 	}
 
@@ -157,6 +178,37 @@ class SampleChatClusterIntegrationTests {
 			awaitMatching(a, "left", (left) -> left.path("nickname").asString().equals(bob));
 			awaitMatching(a, "presence", (presence) -> strings(presence.path("members")).equals(List.of(alice)));
 			awaitMatching(a, "rooms", (rooms) -> count(rooms, room) == 1);
+		}
+	}
+
+	@Test
+	void anInstanceThatStopsReleasesTheNicknamesAndPresenceOfItsSessions() {
+		String room = "stopping-" + suffix();
+		String gina = "gina" + suffix();
+		try (TuttiTestClient watcher = cluster.connect(0)) {
+			String watcherName = "watcher" + suffix();
+			hello(watcher, watcherName, key());
+			join(watcher, room);
+			ConfigurableApplicationContext third = cluster.startAnother();
+			int port = third.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+			try (TuttiTestClient client = TuttiTestClient.builder(URI.create("ws://localhost:" + port + "/ws"))
+				.codec(third.getBean(Codec.class))
+				.connect()) {
+				hello(client, gina, key());
+				join(client, room);
+				awaitMatching(watcher, "rooms", (rooms) -> count(rooms, room) == 2);
+				third.close();
+			}
+			finally {
+				third.close();
+			}
+			// at once, well within the claims' time to live (15s): released, not expired
+			try (TuttiTestClient newGina = cluster.connect(1); TuttiTestClient hank = cluster.connect(1)) {
+				hello(newGina, gina, key());
+				String hankName = "hank" + suffix();
+				hello(hank, hankName, key());
+				assertThat(strings(join(hank, room).path("members"))).containsExactlyInAnyOrder(hankName, watcherName);
+			}
 		}
 	}
 
