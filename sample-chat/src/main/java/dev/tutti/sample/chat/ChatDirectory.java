@@ -13,9 +13,9 @@ import java.util.Map;
  * while that owner has a session, and every session of that owner may use it. A user is
  * present in a room while at least one of their sessions is in it.
  * <p>
- * {@link InMemoryChatDirectory} keeps this in one application instance; an implementation
- * on a shared store (Redis, say) lets several instances share nicknames and presence.
- * Implementations are thread-safe.
+ * {@link InMemoryChatDirectory} keeps this in one application instance;
+ * {@link RedisChatDirectory} in Redis, so that several instances share nicknames and
+ * presence. Implementations are thread-safe.
  */
 public interface ChatDirectory {
 

@@ -1,62 +1,28 @@
 package dev.tutti.sample.chat;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.tutti.sample.chat.ChatMessages.Line;
 
 /**
- * The last messages of each room, in this instance's memory. Bounded twice: a number of
- * messages per room, and a number of rooms (the room used least recently is forgotten
- * first). Thread-safe.
+ * The last messages of each room, which a page gets when it joins the room.
+ * {@link InMemoryChatHistory} keeps them in one application instance;
+ * {@link RedisChatHistory} in Redis, shared by every instance. Implementations are
+ * thread-safe.
  */
-public final class ChatHistory {
-
-	private final int perRoom;
-
-	private final Map<String, Deque<Line>> rooms;
-
-	/**
-	 * Create a history.
-	 * @param perRoom how many messages to keep per room
-	 * @param maxRooms how many rooms to keep messages of
-	 */
-	public ChatHistory(int perRoom, int maxRooms) {
-		this.perRoom = perRoom;
-		this.rooms = new LinkedHashMap<>(16, 0.75f, true) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, Deque<Line>> eldest) {
-				return size() > maxRooms;
-			}
-
-		};
-	}
+public interface ChatHistory {
 
 	/**
 	 * Add a message to its room's history, forgetting the oldest one beyond the limit.
 	 * @param line the message
 	 */
-	public synchronized void add(Line line) {
-		Deque<Line> lines = this.rooms.computeIfAbsent(line.room(), (room) -> new ArrayDeque<>());
-		lines.addLast(line);
-		while (lines.size() > this.perRoom) {
-			lines.removeFirst();
-		}
-	}
+	void add(Line line);
 
 	/**
 	 * Return a room's last messages.
 	 * @param room the room
 	 * @return the messages, oldest first
 	 */
-	public synchronized List<Line> recent(String room) {
-		Deque<Line> lines = this.rooms.get(room);
-		return (lines != null) ? new ArrayList<>(lines) : List.of();
-	}
+	List<Line> recent(String room);
 
 }

@@ -1,10 +1,17 @@
 package dev.tutti.sample.chat;
 
 import java.time.Clock;
+import java.time.Duration;
+
+import dev.tutti.Codec;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The sample chat: pages served from {@code /} pick a nickname, join rooms and talk over
@@ -27,14 +34,47 @@ public class SampleChatApplication {
 		SpringApplication.run(SampleChatApplication.class, args);
 	}
 
-	@Bean
-	ChatDirectory chatDirectory() {
-		return new InMemoryChatDirectory(Chat.LOBBY, MAX_ROOMS);
+	/**
+	 * Nicknames, presence and history in this instance's memory: one instance, nothing
+	 * else needed.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "tutti.cluster.backplane", havingValue = "none", matchIfMissing = true)
+	static class InMemoryState {
+
+		@Bean
+		ChatDirectory chatDirectory() {
+			return new InMemoryChatDirectory(Chat.LOBBY, MAX_ROOMS);
+		}
+
+		@Bean
+		ChatHistory chatHistory() {
+			return new InMemoryChatHistory(HISTORY_PER_ROOM, 10 * MAX_ROOMS);
+		}
+
 	}
 
-	@Bean
-	ChatHistory chatHistory() {
-		return new ChatHistory(HISTORY_PER_ROOM, 10 * MAX_ROOMS);
+	/**
+	 * Nicknames, presence and history in Redis, shared by every instance, when the hub's
+	 * broadcasts cross instances through the Redis backplane
+	 * ({@code tutti.cluster.backplane=redis}, as the {@code cluster} profile sets).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "tutti.cluster.backplane", havingValue = "redis")
+	static class RedisState {
+
+		@Bean(destroyMethod = "close")
+		RedisChatDirectory chatDirectory(StringRedisTemplate redis, @Value("${chat.redis.key-prefix}") String prefix,
+				@Value("${chat.redis.claim-ttl}") Duration ttl) {
+			return new RedisChatDirectory(redis, prefix, Chat.LOBBY, MAX_ROOMS, ttl);
+		}
+
+		@Bean
+		ChatHistory chatHistory(StringRedisTemplate redis, Codec codec,
+				@Value("${chat.redis.key-prefix}") String prefix, @Value("${chat.redis.history-ttl}") Duration keep) {
+			return new RedisChatHistory(redis, codec, prefix, HISTORY_PER_ROOM, keep);
+		}
+
 	}
 
 	@Bean

@@ -12,7 +12,7 @@ class ChatHistoryTests {
 
 	@Test
 	void keepsTheLastMessagesOfEachRoomOldestFirst() {
-		ChatHistory history = new ChatHistory(3, 10);
+		ChatHistory history = new InMemoryChatHistory(3, 10);
 		for (int i = 1; i <= 5; i++) {
 			history.add(line("kitchen", "k" + i));
 		}
@@ -24,7 +24,7 @@ class ChatHistoryTests {
 
 	@Test
 	void forgetsTheRoomUsedLeastRecentlyBeyondItsLimit() {
-		ChatHistory history = new ChatHistory(3, 2);
+		ChatHistory history = new InMemoryChatHistory(3, 2);
 		history.add(line("one", "a"));
 		history.add(line("two", "b"));
 		history.recent("one");

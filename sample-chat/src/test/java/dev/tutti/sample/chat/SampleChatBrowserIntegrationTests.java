@@ -234,6 +234,32 @@ class SampleChatBrowserIntegrationTests {
 	}
 
 	@Test
+	void twoInstancesWithOneTabOnEachShareMessagesAndPresence() {
+		try (ChatCluster cluster = ChatCluster.start()) {
+			String room = room();
+			String alice = nickname("alice");
+			String bob = nickname("bob");
+			Tab a = browser.open(cluster.page(0)).enter(alice).join(room);
+			Tab b = browser.open(cluster.page(1)).enter(bob).join(room);
+
+			a.awaitLine(room, bob + " joined");
+			a.await((driver) -> a.presence().equals(List.of(alice, bob)), () -> "both present, were " + a.presence());
+			a.await((driver) -> a.count(room).equals("2"), () -> "count 2, was " + a.count(room));
+			b.await((driver) -> b.presence().equals(List.of(alice, bob)), () -> "both present, were " + b.presence());
+
+			a.say("hello from the first instance");
+			b.awaitLine(room, alice + ": hello from the first instance");
+			b.say("hello from the second");
+			a.awaitLine(room, bob + ": hello from the second");
+
+			b.click(By.cssSelector("#rooms li[data-room='" + room + "'] button.leave"));
+			a.awaitLine(room, bob + " left");
+			a.await((driver) -> a.presence().equals(List.of(alice)), () -> "alice alone, were " + a.presence());
+			a.await((driver) -> a.count(room).equals("1"), () -> "count 1, was " + a.count(room));
+		}
+	}
+
+	@Test
 	void theOperationsPageShowsSessionsAndAMovingMessageRate() throws Exception {
 		URI uri = URI.create("ws://localhost:" + this.port + "/ws");
 		ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
