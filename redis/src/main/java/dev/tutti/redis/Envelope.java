@@ -16,7 +16,7 @@ import dev.tutti.Target;
  * byte     version          1
  * byte     kind             0 text (UTF-8 payload), 1 binary
  * string   origin node id
- * int64    message id       per origin node, from 1
+ * int64    message id       per origin node, from 1; consecutive on the broadcast channel
  * target   recipients
  * bytes    payload          the rest of the envelope
  *

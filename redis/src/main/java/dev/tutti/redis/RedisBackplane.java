@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -164,7 +165,24 @@ public final class RedisBackplane implements Backplane {
 
 	private final byte[] nodeKey;
 
+	/** Ids of the envelopes on room channels (sharded mode). */
 	private final AtomicLong sequence = new AtomicLong();
+
+	/**
+	 * Ids of the envelopes on the broadcast channel: consecutive, and published in their
+	 * order (under {@link #broadcastOrder}), so that a receiver sees a gap as envelopes
+	 * it missed.
+	 */
+	private long broadcastSequence;
+
+	private final Object broadcastOrder = new Object();
+
+	/**
+	 * The id of the last envelope received from each other node on the broadcast channel.
+	 */
+	private final Map<String, Long> lastReceived = new ConcurrentHashMap<>();
+
+	private final LongAdder missed = new LongAdder();
 
 	private final LongAdder published = new LongAdder();
 
@@ -279,17 +297,29 @@ public final class RedisBackplane implements Backplane {
 	}
 
 	private void publish(Target target, boolean binary, byte[] payload) {
-		byte[] envelope = new Envelope(this.nodeId, this.sequence.incrementAndGet(), target, binary, payload)
-			.encode(this.maxEnvelopeSize);
 		String room = this.sharded ? roomOf(target) : null;
-		byte[] channel = (room != null) ? roomChannel(room) : this.broadcastChannel;
+		if (room != null) {
+			byte[] envelope = new Envelope(this.nodeId, this.sequence.incrementAndGet(), target, binary, payload)
+				.encode(this.maxEnvelopeSize);
+			publish(roomChannel(room), envelope, true);
+			return;
+		}
+		synchronized (this.broadcastOrder) {
+			byte[] envelope = new Envelope(this.nodeId, this.broadcastSequence + 1, target, binary, payload)
+				.encode(this.maxEnvelopeSize);
+			this.broadcastSequence++;
+			publish(this.broadcastChannel, envelope, false);
+		}
+	}
+
+	private void publish(byte[] channel, byte[] envelope, boolean sharded) {
 		RedisClusterAsyncCommands<byte[], byte[]> commands = this.commands;
 		StatefulConnection<byte[], byte[]> publisher = this.publisher;
 		if (this.closed || commands == null || publisher == null || !publisher.isOpen()) {
 			failed(channel, new BackplaneException("Redis is not connected"));
 			return;
 		}
-		CompletableFuture<Long> sent = ((room != null) ? commands.spublish(channel, envelope)
+		CompletableFuture<Long> sent = (sharded ? commands.spublish(channel, envelope)
 				: commands.publish(channel, envelope))
 			.toCompletableFuture();
 		sent.orTimeout(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((receivers, failure) -> {
@@ -411,6 +441,17 @@ public final class RedisBackplane implements Backplane {
 	 */
 	public long received() {
 		return this.received.sum();
+	}
+
+	/**
+	 * Return the number of other nodes' broadcast-channel envelopes this node did not
+	 * receive: published while its subscription was down, or not published at all (those
+	 * their node counts as failed publishes too). Counted when the next envelope of the
+	 * same node arrives; envelopes on room channels (sharded mode) are not counted.
+	 * @return the number of envelopes missed
+	 */
+	public long missed() {
+		return this.missed.sum();
 	}
 
 	@Override
@@ -535,25 +576,45 @@ public final class RedisBackplane implements Backplane {
 
 		@Override
 		public void message(byte[] channel, byte[] message) {
-			receive(message);
+			receive(message, true);
 		}
 
 		@Override
 		public void smessage(byte[] channel, byte[] message) {
-			receive(message);
+			receive(message, false);
 		}
 
 		@Override
 		public void message(byte[] pattern, byte[] channel, byte[] message) {
-			receive(message);
+			receive(message, false);
 		}
 
-		private void receive(byte[] message) {
+		/**
+		 * Count and report the envelopes of a node that did not arrive before this one,
+		 * on the broadcast channel. An id that is not beyond the last one means that node
+		 * started again, its ids from the beginning.
+		 */
+		private void checkSequence(Envelope envelope) {
+			Long last = RedisBackplane.this.lastReceived.put(envelope.origin(), envelope.id());
+			if (last != null && envelope.id() > last + 1) {
+				long gap = envelope.id() - last - 1;
+				RedisBackplane.this.missed.add(gap);
+				this.node.error(new BackplaneException(
+						"Node '" + RedisBackplane.this.nodeId + "' did not receive " + gap + " broadcast(s) of node '"
+								+ envelope.origin() + "' (ids " + (last + 1) + " to " + (envelope.id() - 1)
+								+ "): published while its subscription to Redis was down, or not published"));
+			}
+		}
+
+		private void receive(byte[] message, boolean broadcastChannel) {
 			if (RedisBackplane.this.nodeId.equals(Envelope.origin(message))) {
 				return;
 			}
 			try {
 				Envelope envelope = Envelope.decode(message);
+				if (broadcastChannel) {
+					checkSequence(envelope);
+				}
 				RedisBackplane.this.received.increment();
 				if (envelope.binary()) {
 					this.node.deliverBinary(envelope.target(), envelope.payload());

@@ -93,6 +93,11 @@ public final class TuttiRedisAutoConfiguration {
 				.tags(tags)
 				.description("Broadcasts of other instances delivered to this instance's sessions")
 				.register(registry);
+			FunctionCounter.builder("tutti.cluster.received.missed", backplane, RedisBackplane::missed)
+				.tags(tags)
+				.description("Broadcasts of other instances that never reached this instance, "
+						+ "such as those published while its subscription was down")
+				.register(registry);
 		}
 
 	}

@@ -69,7 +69,7 @@ class ClusterFaultIntegrationTests {
 	}
 
 	@Test
-	void localDeliveryGoesOnAndRemoteDeliveryResumesAfterPubSubKillAndRestart() {
+	void localDeliveryGoesOnAndRemoteDeliveryResumesAfterPubSubKillAndRestart() throws InterruptedException {
 		Stream local = new Stream(this.a.connect("a1", Map.of()));
 		Stream remote = new Stream(this.b.connect("b1", Map.of()));
 		this.publisher = new Thread(() -> {
@@ -108,6 +108,16 @@ class ClusterFaultIntegrationTests {
 
 		this.publishing.set(false);
 		assertThat(local.gaps()).as("messages the local session missed").isZero();
+
+		// What the remote node missed is counted and reported, to the envelope
+		this.publisher.join();
+		int last = this.next.get() - 1;
+		remote.awaitBeyond(last - 1);
+		assertThat(remote.missing()).as("messages published while Redis was down").isPositive();
+		assertThat(this.b.backplane().missed()).isEqualTo(remote.missing());
+		assertThat(this.b.bean(MeterRegistry.class).get("tutti.cluster.received.missed").functionCounter().count())
+			.isEqualTo(remote.missing());
+		assertThat(this.b.backplaneErrors()).anyMatch((error) -> error.getMessage().contains("did not receive"));
 	}
 
 	/**
@@ -135,6 +145,14 @@ class ClusterFaultIntegrationTests {
 		void awaitBeyond(int number) {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> !this.received.isEmpty() && this.received.get(this.received.size() - 1) > number);
+		}
+
+		int missing() {
+			int missing = 0;
+			for (int i = 1; i < this.received.size(); i++) {
+				missing += this.received.get(i) - this.received.get(i - 1) - 1;
+			}
+			return missing;
 		}
 
 		int gaps() {
