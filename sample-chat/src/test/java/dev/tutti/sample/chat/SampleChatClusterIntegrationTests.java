@@ -4,8 +4,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
 
 import dev.tutti.Codec;
 import dev.tutti.test.TuttiTestClient;
@@ -16,6 +14,14 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static dev.tutti.sample.chat.ChatProtocol.awaitEntered;
+import static dev.tutti.sample.chat.ChatProtocol.awaitMatching;
+import static dev.tutti.sample.chat.ChatProtocol.count;
+import static dev.tutti.sample.chat.ChatProtocol.hello;
+import static dev.tutti.sample.chat.ChatProtocol.join;
+import static dev.tutti.sample.chat.ChatProtocol.key;
+import static dev.tutti.sample.chat.ChatProtocol.strings;
+import static dev.tutti.sample.chat.ChatProtocol.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -210,56 +216,6 @@ class SampleChatClusterIntegrationTests {
 				assertThat(strings(join(hank, room).path("members"))).containsExactlyInAnyOrder(hankName, watcherName);
 			}
 		}
-	}
-
-	private static JsonNode hello(TuttiTestClient client, String nickname, String key) {
-		client.sendJson(Map.of("type", "hello", "nickname", nickname, "key", key));
-		return client.awaitJson("welcome", JsonNode.class);
-	}
-
-	private static JsonNode join(TuttiTestClient client, String room) {
-		client.sendJson(Map.of("type", "join", "room", room));
-		return awaitEntered(client, room);
-	}
-
-	private static JsonNode awaitEntered(TuttiTestClient client, String room) {
-		return awaitMatching(client, "entered", (entered) -> entered.path("room").asString().equals(room));
-	}
-
-	/**
-	 * Take messages (of a type, if given) until one matches, failing when none does in
-	 * time.
-	 */
-	private static JsonNode awaitMatching(TuttiTestClient client, String type, Predicate<JsonNode> condition) {
-		JsonNode message;
-		do {
-			message = (type != null) ? client.awaitJson(type, JsonNode.class) : client.awaitJson(JsonNode.class);
-		}
-		while (!condition.test(message));
-		return message;
-	}
-
-	private static List<String> strings(JsonNode array) {
-		List<String> values = new ArrayList<>();
-		array.forEach((value) -> values.add(value.asString()));
-		return values;
-	}
-
-	private static int count(JsonNode rooms, String room) {
-		for (JsonNode entry : rooms.path("rooms")) {
-			if (entry.path("name").asString().equals(room)) {
-				return entry.path("members").asInt();
-			}
-		}
-		return 0;
-	}
-
-	private static String key() {
-		return UUID.randomUUID().toString();
-	}
-
-	private static String suffix() {
-		return UUID.randomUUID().toString().substring(0, 6);
 	}
 
 }

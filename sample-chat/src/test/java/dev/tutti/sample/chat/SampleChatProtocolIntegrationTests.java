@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
 
 import dev.tutti.Codec;
 import dev.tutti.test.HandshakeRefusedException;
@@ -20,6 +18,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.tutti.sample.chat.ChatProtocol.awaitEntered;
+import static dev.tutti.sample.chat.ChatProtocol.awaitMatching;
+import static dev.tutti.sample.chat.ChatProtocol.count;
+import static dev.tutti.sample.chat.ChatProtocol.hello;
+import static dev.tutti.sample.chat.ChatProtocol.key;
+import static dev.tutti.sample.chat.ChatProtocol.strings;
+import static dev.tutti.sample.chat.ChatProtocol.suffix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -246,30 +251,6 @@ class SampleChatProtocolIntegrationTests {
 		return URI.create("ws://localhost:" + this.port + "/ws");
 	}
 
-	private static JsonNode hello(TuttiTestClient client, String nickname, String key) {
-		client.sendJson(Map.of("type", "hello", "nickname", nickname, "key", key));
-		return client.awaitJson("welcome", JsonNode.class);
-	}
-
-	private static JsonNode awaitEntered(TuttiTestClient client, String room) {
-		JsonNode entered = client.awaitJson("entered", JsonNode.class);
-		while (!entered.path("room").asString().equals(room)) {
-			entered = client.awaitJson("entered", JsonNode.class);
-		}
-		return entered;
-	}
-
-	/**
-	 * Take messages of a type until one matches, failing when none does in time.
-	 */
-	private static JsonNode awaitMatching(TuttiTestClient client, String type, Predicate<JsonNode> condition) {
-		JsonNode message = client.awaitJson(type, JsonNode.class);
-		while (!condition.test(message)) {
-			message = client.awaitJson(type, JsonNode.class);
-		}
-		return message;
-	}
-
 	private static String error(TuttiTestClient client) {
 		return client.awaitJson("error", JsonNode.class).path("message").asString();
 	}
@@ -286,29 +267,6 @@ class SampleChatProtocolIntegrationTests {
 		}
 		while (!text.equals(message.path("text").asString()));
 		return messages;
-	}
-
-	private static List<String> strings(JsonNode array) {
-		List<String> values = new ArrayList<>();
-		array.forEach((value) -> values.add(value.asString()));
-		return values;
-	}
-
-	private static int count(JsonNode rooms, String room) {
-		for (JsonNode entry : rooms.path("rooms")) {
-			if (entry.path("name").asString().equals(room)) {
-				return entry.path("members").asInt();
-			}
-		}
-		return 0;
-	}
-
-	private static String key() {
-		return UUID.randomUUID().toString();
-	}
-
-	private static String suffix() {
-		return UUID.randomUUID().toString().substring(0, 6);
 	}
 
 }
