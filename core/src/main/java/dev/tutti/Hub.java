@@ -414,7 +414,7 @@ public final class Hub implements AutoCloseable {
 			if (isClosed()) {
 				throw new HubClosedException(this.config.name());
 			}
-			backplane.start(new Node());
+			backplane.start(new BackplaneNode(this.config.name(), this.broadcaster, this.registry, this.handlers));
 			this.registry.rooms().listener(backplane::roomChanged);
 			this.broadcaster.backplane(backplane);
 		}
@@ -697,57 +697,6 @@ public final class Hub implements AutoCloseable {
 
 	private void startHeartbeat() {
 		this.heartbeat.start();
-	}
-
-	/**
-	 * The hub as its backplane sees it.
-	 */
-	private final class Node implements Backplane.Node {
-
-		@Override
-		public String hubName() {
-			return Hub.this.config.name();
-		}
-
-		@Override
-		public BroadcastResult deliver(Target target, String text) {
-			return deliver(target, Outbound.text(text, 0, null));
-		}
-
-		@Override
-		public BroadcastResult deliverBinary(Target target, byte[] data) {
-			return deliver(target, Outbound.binary(data, 0, null));
-		}
-
-		private BroadcastResult deliver(Target target, Outbound message) {
-			try {
-				return Hub.this.broadcaster.deliver(target, message);
-			}
-			catch (HubClosedException ex) {
-				return new BroadcastResult(0, 0);
-			}
-		}
-
-		@Override
-		public int size() {
-			return Hub.this.registry.size();
-		}
-
-		@Override
-		public int roomSize(String room) {
-			return Hub.this.registry.rooms().members(room).size();
-		}
-
-		@Override
-		public Map<String, Integer> rooms() {
-			return Hub.this.registry.rooms().sizes();
-		}
-
-		@Override
-		public void error(Throwable failure) {
-			Hub.this.handlers.error(null, failure);
-		}
-
 	}
 
 	/**

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +29,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 
@@ -177,18 +175,9 @@ public final class RedisBackplane implements Backplane {
 
 	private final Object broadcastOrder = new Object();
 
-	/**
-	 * The id of the last envelope received from each other node on the broadcast channel.
-	 */
-	private final Map<String, Long> lastReceived = new ConcurrentHashMap<>();
-
-	private final LongAdder missed = new LongAdder();
-
 	private final LongAdder published = new LongAdder();
 
 	private final LongAdder failed = new LongAdder();
-
-	private final LongAdder received = new LongAdder();
 
 	private final AtomicLong unreported = new AtomicLong();
 
@@ -199,6 +188,9 @@ public final class RedisBackplane implements Backplane {
 	private final Object lifecycle = new Object();
 
 	private @Nullable Node node;
+
+	/** Delivers the other nodes' envelopes once started. */
+	private volatile @Nullable EnvelopeReceiver receiver;
 
 	private @Nullable StatefulConnection<byte[], byte[]> publisher;
 
@@ -272,7 +264,9 @@ public final class RedisBackplane implements Backplane {
 			else {
 				throw new IllegalArgumentException("Unsupported Redis client " + this.client.getClass().getName());
 			}
-			subscriber.addListener(new Listener(node));
+			EnvelopeReceiver receiver = new EnvelopeReceiver(this.nodeId, node);
+			this.receiver = receiver;
+			subscriber.addListener(receiver);
 			await(subscriber.async().subscribe(this.broadcastChannel), "Subscribing to " + str(this.broadcastChannel));
 			this.subscriber = subscriber;
 			ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -440,7 +434,8 @@ public final class RedisBackplane implements Backplane {
 	 * @return the number of envelopes received
 	 */
 	public long received() {
-		return this.received.sum();
+		EnvelopeReceiver receiver = this.receiver;
+		return (receiver != null) ? receiver.received() : 0;
 	}
 
 	/**
@@ -451,7 +446,8 @@ public final class RedisBackplane implements Backplane {
 	 * @return the number of envelopes missed
 	 */
 	public long missed() {
-		return this.missed.sum();
+		EnvelopeReceiver receiver = this.receiver;
+		return (receiver != null) ? receiver.missed() : 0;
 	}
 
 	@Override
@@ -560,91 +556,6 @@ public final class RedisBackplane implements Backplane {
 	public String toString() {
 		return "RedisBackplane[node=" + this.nodeId + ", prefix=" + this.prefix + (this.sharded ? ", sharded" : "")
 				+ "]";
-	}
-
-	/**
-	 * Delivers the envelopes of other nodes, on Lettuce's event loop, in the order they
-	 * arrive.
-	 */
-	private final class Listener implements RedisPubSubListener<byte[], byte[]> {
-
-		private final Node node;
-
-		Listener(Node node) {
-			this.node = node;
-		}
-
-		@Override
-		public void message(byte[] channel, byte[] message) {
-			receive(message, true);
-		}
-
-		@Override
-		public void smessage(byte[] channel, byte[] message) {
-			receive(message, false);
-		}
-
-		@Override
-		public void message(byte[] pattern, byte[] channel, byte[] message) {
-			receive(message, false);
-		}
-
-		/**
-		 * Count and report the envelopes of a node that did not arrive before this one,
-		 * on the broadcast channel. An id that is not beyond the last one means that node
-		 * started again, its ids from the beginning.
-		 */
-		private void checkSequence(Envelope envelope) {
-			Long last = RedisBackplane.this.lastReceived.put(envelope.origin(), envelope.id());
-			if (last != null && envelope.id() > last + 1) {
-				long gap = envelope.id() - last - 1;
-				RedisBackplane.this.missed.add(gap);
-				this.node.error(new BackplaneException(
-						"Node '" + RedisBackplane.this.nodeId + "' did not receive " + gap + " broadcast(s) of node '"
-								+ envelope.origin() + "' (ids " + (last + 1) + " to " + (envelope.id() - 1)
-								+ "): published while its subscription to Redis was down, or not published"));
-			}
-		}
-
-		private void receive(byte[] message, boolean broadcastChannel) {
-			if (RedisBackplane.this.nodeId.equals(Envelope.origin(message))) {
-				return;
-			}
-			try {
-				Envelope envelope = Envelope.decode(message);
-				if (broadcastChannel) {
-					checkSequence(envelope);
-				}
-				RedisBackplane.this.received.increment();
-				if (envelope.binary()) {
-					this.node.deliverBinary(envelope.target(), envelope.payload());
-				}
-				else {
-					this.node.deliver(envelope.target(), new String(envelope.payload(), StandardCharsets.UTF_8));
-				}
-			}
-			catch (RuntimeException ex) {
-				this.node.error(new BackplaneException(
-						"Envelope refused by node '" + RedisBackplane.this.nodeId + "': " + ex.getMessage(), ex));
-			}
-		}
-
-		@Override
-		public void subscribed(byte[] channel, long count) {
-		}
-
-		@Override
-		public void psubscribed(byte[] pattern, long count) {
-		}
-
-		@Override
-		public void unsubscribed(byte[] channel, long count) {
-		}
-
-		@Override
-		public void punsubscribed(byte[] pattern, long count) {
-		}
-
 	}
 
 	/**
