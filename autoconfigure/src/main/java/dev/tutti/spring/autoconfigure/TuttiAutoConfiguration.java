@@ -183,7 +183,8 @@ public final class TuttiAutoConfiguration {
 		@ConditionalOnMissingBean(name = "tuttiWebSocketServlets")
 		ServletContextInitializer tuttiWebSocketServlets(
 				@Qualifier("tuttiHandlerMapping") ObjectProvider<HandlerMapping> handlerMapping,
-				Environment environment) {
+				Environment environment, TuttiProperties properties) {
+			boolean engine = properties.getTransport() == TuttiProperties.Transport.ENGINE;
 			// Spring MVC's paths are below the DispatcherServlet's own path, if it has
 			// one
 			String prefix = environment.getProperty("spring.mvc.servlet.path", "");
@@ -199,7 +200,7 @@ public final class TuttiAutoConfiguration {
 						String urlPattern = servletPath + path;
 						ServletRegistration.Dynamic registration = servletContext.addServlet(
 								"tuttiWebSocketServlet" + urlPattern,
-								new TuttiWebSocketServlet(urlPattern, requestHandler));
+								new TuttiWebSocketServlet(urlPattern, requestHandler, engine));
 						if (registration != null) {
 							registration.addMapping(urlPattern);
 							registration.setLoadOnStartup(1);

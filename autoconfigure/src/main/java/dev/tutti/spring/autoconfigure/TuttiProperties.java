@@ -112,6 +112,15 @@ public class TuttiProperties {
 	 */
 	private boolean directUpgrade = true;
 
+	/**
+	 * How connections on a path served by its own servlet (see 'tutti.direct-upgrade')
+	 * speak WebSocket: 'engine' is Tutti's own protocol engine on the servlet container's
+	 * HTTP upgrade, on Tomcat only (elsewhere, logged once, the container's is used);
+	 * 'standard' is the container's Jakarta WebSocket implementation, which paths served
+	 * through Spring MVC always use.
+	 */
+	private Transport transport = Transport.ENGINE;
+
 	private final InboundRateLimit inboundRateLimit = new InboundRateLimit();
 
 	private final Json json = new Json();
@@ -244,6 +253,14 @@ public class TuttiProperties {
 		this.directUpgrade = directUpgrade;
 	}
 
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(Transport transport) {
+		this.transport = transport;
+	}
+
 	public InboundRateLimit getInboundRateLimit() {
 		return this.inboundRateLimit;
 	}
@@ -286,6 +303,24 @@ public class TuttiProperties {
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
+
+	}
+
+	/**
+	 * How a hub's connections speak WebSocket.
+	 */
+	public enum Transport {
+
+		/**
+		 * Tutti's own protocol engine on the servlet container's HTTP upgrade (Tomcat
+		 * only): no WebSocket session or buffers of the container per connection.
+		 */
+		ENGINE,
+
+		/**
+		 * The servlet container's Jakarta WebSocket implementation.
+		 */
+		STANDARD
 
 	}
 

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * On Tomcat (see {@link TomcatFrames}) a send only makes the frame's header and keeps it
  * with the payload, which for a broadcast is the hub's one copy of the message (text
  * encoded to UTF-8 once for every recipient); {@link #flush} writes the drain's frames in
- * gathering writes of at most {@value TomcatFrames#WRITE_CHUNK} bytes, and a send writes
- * out what it holds once that much has collected. Nothing is copied per recipient and no
+ * gathering writes of at most {@value Frames#WRITE_CHUNK} bytes, and a send writes out
+ * what it holds once that much has collected. Nothing is copied per recipient and no
  * frame is fragmented, whatever its size.
  * <p>
  * Elsewhere, or when Tomcat's frame writer cannot be reached, sends go through the
@@ -115,7 +115,7 @@ final class JakartaConnection implements Connection {
 			sendText(text, callback);
 			return;
 		}
-		queue(TomcatFrames.TEXT, utf8, callback);
+		queue(Frames.TEXT, utf8, callback);
 	}
 
 	@Override
@@ -131,7 +131,7 @@ final class JakartaConnection implements Connection {
 	@Override
 	public void sendBinary(ByteBuffer data, SendCallback callback) {
 		if (this.endpoint != null) {
-			queue(TomcatFrames.BINARY, data, callback);
+			queue(Frames.BINARY, data, callback);
 			return;
 		}
 		write(data.remaining() <= this.batchLimit, () -> this.remote.sendBinary(data), callback);
@@ -142,7 +142,7 @@ final class JakartaConnection implements Connection {
 		Throwable failure = null;
 		try {
 			if (this.endpoint != null) {
-				add(TomcatFrames.PING, data);
+				add(Frames.PING, data);
 				writePending();
 			}
 			else {
@@ -213,7 +213,7 @@ final class JakartaConnection implements Connection {
 		Throwable failure = null;
 		try {
 			add(opCode, payload);
-			if (this.pendingBytes >= TomcatFrames.WRITE_CHUNK) {
+			if (this.pendingBytes >= Frames.WRITE_CHUNK) {
 				writePending();
 			}
 		}
@@ -230,7 +230,7 @@ final class JakartaConnection implements Connection {
 			this.pending = pending;
 		}
 		int length = payload.remaining();
-		pending.add(TomcatFrames.header(opCode, length));
+		pending.add(Frames.header(opCode, length));
 		if (length > 0) {
 			pending.add(payload);
 		}

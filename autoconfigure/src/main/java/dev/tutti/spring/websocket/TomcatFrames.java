@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,9 +33,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A write gathers the frames' headers and their payloads, which are shared by every
  * recipient of a broadcast and never copied per recipient, in calls of at most
- * {@value #WRITE_CHUNK} bytes each: a message of any size is one frame, written in a
- * loop, without the per-buffer recursion of Tomcat's batching and without copying it into
- * a frame buffer.
+ * {@value Frames#WRITE_CHUNK} bytes each: a message of any size is one frame, written in
+ * a loop, without the per-buffer recursion of Tomcat's batching and without copying it
+ * into a frame buffer.
  * <p>
  * {@link #get()} checks the hook once and returns {@code null} when the container is not
  * Tomcat or the members are missing or cannot be reached (for example from a named module
@@ -44,18 +43,6 @@ import org.jspecify.annotations.Nullable;
  * WebSocket API. Thread-safe.
  */
 final class TomcatFrames {
-
-	/** The opcode of a text frame (RFC 6455). */
-	static final int TEXT = 0x1;
-
-	/** The opcode of a binary frame (RFC 6455). */
-	static final int BINARY = 0x2;
-
-	/** The opcode of a ping frame (RFC 6455). */
-	static final int PING = 0x9;
-
-	/** The most bytes one call to Tomcat's {@code doWrite} is given. */
-	static final int WRITE_CHUNK = 256 * 1024;
 
 	private static final String PACKAGE = "org.apache.tomcat.websocket.";
 
@@ -148,34 +135,11 @@ final class TomcatFrames {
 	}
 
 	/**
-	 * Return the header of an unmasked, final frame.
-	 * @param opCode the frame's opcode
-	 * @param length the payload length
-	 * @return a buffer ready to be written
-	 */
-	static ByteBuffer header(int opCode, int length) {
-		ByteBuffer header;
-		if (length < 126) {
-			header = ByteBuffer.allocate(2);
-			header.put((byte) (0x80 | opCode)).put((byte) length);
-		}
-		else if (length <= 0xFFFF) {
-			header = ByteBuffer.allocate(4);
-			header.put((byte) (0x80 | opCode)).put((byte) 126).putShort((short) length);
-		}
-		else {
-			header = ByteBuffer.allocate(10);
-			header.put((byte) (0x80 | opCode)).put((byte) 127).putLong(length);
-		}
-		return header.flip();
-	}
-
-	/**
 	 * Write whole frames, blocking until they are written.
 	 * @param endpoint what {@link #endpointOf} returned
 	 * @param buffers the frames' headers and payloads, in order; consumed
 	 * @param timeoutMillis how long to wait for Tomcat's own frame in progress, and then
-	 * for each call of at most {@value #WRITE_CHUNK} bytes
+	 * for each call of at most {@value Frames#WRITE_CHUNK} bytes
 	 * @throws IOException if the write failed or timed out, or the connection is closed
 	 */
 	void write(Object endpoint, List<ByteBuffer> buffers, long timeoutMillis) throws IOException {
@@ -193,38 +157,18 @@ final class TomcatFrames {
 			if (isClosed(endpoint)) {
 				throw new IOException("The WebSocket connection is closed");
 			}
-			List<ByteBuffer> chunk = new ArrayList<>(Math.min(buffers.size(), 64));
-			int chunkBytes = 0;
-			for (ByteBuffer buffer : buffers) {
-				int position = buffer.position();
-				int end = buffer.limit();
-				while (position < end) {
-					int length = Math.min(end - position, WRITE_CHUNK - chunkBytes);
-					boolean whole = position == buffer.position() && length == end - position;
-					chunk.add(whole ? buffer : buffer.slice(position, length));
-					position += length;
-					chunkBytes += length;
-					if (chunkBytes == WRITE_CHUNK) {
-						doWrite(endpoint, chunk, timeoutMillis);
-						chunk.clear();
-						chunkBytes = 0;
-					}
-				}
-			}
-			if (!chunk.isEmpty()) {
-				doWrite(endpoint, chunk, timeoutMillis);
-			}
+			Frames.writeInChunks(buffers, (chunk) -> doWrite(endpoint, chunk, timeoutMillis));
 		}
 		finally {
 			inProgress.release();
 		}
 	}
 
-	private void doWrite(Object endpoint, List<ByteBuffer> chunk, long timeoutMillis) throws IOException {
+	private void doWrite(Object endpoint, ByteBuffer[] chunk, long timeoutMillis) throws IOException {
 		Completion completion = new Completion();
 		long expiry = System.currentTimeMillis() + timeoutMillis;
 		try {
-			this.doWrite.invokeExact(endpoint, (SendHandler) completion, expiry, chunk.toArray(new ByteBuffer[0]));
+			this.doWrite.invokeExact(endpoint, (SendHandler) completion, expiry, chunk);
 		}
 		catch (IOException | RuntimeException | Error ex) {
 			throw ex;

@@ -28,11 +28,18 @@ import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler
  * {@code DispatcherServlet} and without Spring's WebSocket session: it runs the handshake
  * interceptors of a {@link WebSocketHttpRequestHandler} over a
  * {@link TuttiWebSocketHandler} (the origin check and the
- * {@link TuttiHandshakeInterceptor} that registers the session with the hub), then has
- * the servlet container's Jakarta WebSocket {@link ServerContainer} upgrade the request
+ * {@link TuttiHandshakeInterceptor} that registers the session with the hub), then
+ * upgrades the request.
+ * <p>
+ * On Tomcat, unless created with {@code engine} {@code false}, it checks the WebSocket
+ * headers itself, before the interceptors, and upgrades the request to Tutti's own
+ * protocol engine ({@link TuttiUpgradeHandler}) through the servlet request's HTTP
+ * upgrade: no extensions are negotiated, and the connection's frames go from Tomcat's
+ * socket to the hub without the container's WebSocket session. Elsewhere it has the
+ * servlet container's Jakarta WebSocket {@link ServerContainer} upgrade the request
  * ({@link ServerContainer#upgradeHttpToWebSocket}), which checks the WebSocket headers
- * and negotiates extensions. The connection's events go straight from the container's
- * endpoint to the hub.
+ * and negotiates extensions; the connection's events then go straight from the
+ * container's endpoint to the hub.
  * <p>
  * Behaves as the request handler does for clients: the interceptors run in the same order
  * with the same outcomes, a refused handshake gets the same status and body, a request
@@ -54,6 +61,14 @@ public class TuttiWebSocketServlet extends HttpServlet {
 
 	private transient @Nullable ServerContainer container;
 
+	/** Whether to use Tutti's own protocol engine, if the container allows it. */
+	private final boolean engineRequested;
+
+	/**
+	 * Whether connections use Tutti's own protocol engine; decided in {@link #init()}.
+	 */
+	private transient boolean engine;
+
 	/**
 	 * Create a servlet that serves the given request handler's hub at the given path.
 	 * @param path the path the servlet is mapped to
@@ -63,6 +78,22 @@ public class TuttiWebSocketServlet extends HttpServlet {
 	 * @throws IllegalArgumentException if the handler does not serve a Tutti hub
 	 */
 	public TuttiWebSocketServlet(String path, WebSocketHttpRequestHandler handler) {
+		this(path, handler, true);
+	}
+
+	/**
+	 * Create a servlet that serves the given request handler's hub at the given path.
+	 * @param path the path the servlet is mapped to
+	 * @param handler a request handler whose WebSocket handler is a
+	 * {@link TuttiWebSocketHandler} and whose interceptors include a
+	 * {@link TuttiHandshakeInterceptor} for the same hub
+	 * @param engine whether to serve connections with Tutti's own protocol engine where
+	 * the container allows it (Tomcat), rather than with the container's Jakarta
+	 * WebSocket implementation
+	 * @throws IllegalArgumentException if the handler does not serve a Tutti hub
+	 */
+	public TuttiWebSocketServlet(String path, WebSocketHttpRequestHandler handler, boolean engine) {
+		this.engineRequested = engine;
 		this.path = Objects.requireNonNull(path, "path");
 		this.handler = Objects.requireNonNull(handler, "handler");
 		if (!(WebSocketHandlerDecorator.unwrap(handler.getWebSocketHandler()) instanceof TuttiWebSocketHandler tutti)) {
@@ -72,11 +103,18 @@ public class TuttiWebSocketServlet extends HttpServlet {
 	}
 
 	/**
-	 * Find the container's {@link ServerContainer}.
-	 * @throws ServletException if the servlet context has none
+	 * Decide whether connections use Tutti's own protocol engine, and otherwise find the
+	 * container's {@link ServerContainer}.
+	 * @throws ServletException if neither is available
 	 */
 	@Override
 	public void init() throws ServletException {
+		if (this.engineRequested) {
+			this.engine = EngineHandshake.isAvailable(getServletContext(), this.path);
+			if (this.engine) {
+				return;
+			}
+		}
 		if (!(getServletContext().getAttribute(ServerContainer.class.getName()) instanceof ServerContainer found)) {
 			throw new ServletException(
 					"The servlet context has no Jakarta WebSocket ServerContainer to serve '" + this.path + "' with");
@@ -95,6 +133,9 @@ public class TuttiWebSocketServlet extends HttpServlet {
 		if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
 			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
 			response.getOutputStream().write("Can \"Upgrade\" only to \"WebSocket\".".getBytes(StandardCharsets.UTF_8));
+			return;
+		}
+		if (this.engine && !EngineHandshake.checkHandshake(request, response)) {
 			return;
 		}
 		ServletServerHttpRequest serverRequest = new ServletServerHttpRequest(request);
@@ -134,6 +175,10 @@ public class TuttiWebSocketServlet extends HttpServlet {
 
 	private void upgrade(HttpServletRequest request, HttpServletResponse response, Upgrade upgrade)
 			throws ServletException, IOException {
+		if (this.engine) {
+			EngineHandshake.upgrade(request, response, upgrade, this.hub.config().writeTimeout());
+			return;
+		}
 		ServerContainer container = this.container;
 		if (container == null) {
 			throw new ServletException("Servlet for '" + this.path + "' used before its initialization");

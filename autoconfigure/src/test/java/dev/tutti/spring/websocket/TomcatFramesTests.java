@@ -18,13 +18,12 @@ class TomcatFramesTests {
 
 	@Test
 	void headersUseTheShortestLengthEncoding() {
-		assertThat(bytes(TomcatFrames.header(TomcatFrames.TEXT, 0))).containsExactly(0x81, 0);
-		assertThat(bytes(TomcatFrames.header(TomcatFrames.BINARY, 125))).containsExactly(0x82, 125);
-		assertThat(bytes(TomcatFrames.header(TomcatFrames.TEXT, 126))).containsExactly(0x81, 126, 0, 126);
-		assertThat(bytes(TomcatFrames.header(TomcatFrames.TEXT, 0xFFFF))).containsExactly(0x81, 126, 0xFF, 0xFF);
-		assertThat(bytes(TomcatFrames.header(TomcatFrames.BINARY, 0x10000))).containsExactly(0x82, 127, 0, 0, 0, 0, 0,
-				1, 0, 0);
-		assertThat(bytes(TomcatFrames.header(TomcatFrames.PING, 0))).containsExactly(0x89, 0);
+		assertThat(bytes(Frames.header(Frames.TEXT, 0))).containsExactly(0x81, 0);
+		assertThat(bytes(Frames.header(Frames.BINARY, 125))).containsExactly(0x82, 125);
+		assertThat(bytes(Frames.header(Frames.TEXT, 126))).containsExactly(0x81, 126, 0, 126);
+		assertThat(bytes(Frames.header(Frames.TEXT, 0xFFFF))).containsExactly(0x81, 126, 0xFF, 0xFF);
+		assertThat(bytes(Frames.header(Frames.BINARY, 0x10000))).containsExactly(0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0);
+		assertThat(bytes(Frames.header(Frames.PING, 0))).containsExactly(0x89, 0);
 	}
 
 	private static int[] bytes(ByteBuffer buffer) {
