@@ -42,7 +42,8 @@
 # defaults) or baseline-small-buffers (the baseline with the buffer sizes Tutti sets by
 # default); tutti-frame-SIZE (for example tutti-frame-8KB) is Tutti with that frame buffer size
 # and its other defaults; tutti-mvc is Tutti served through Spring MVC's DispatcherServlet and
-# Spring's WebSocket session (tutti.direct-upgrade=false); tutti-threads-N is Tutti with Tomcat's
+# Spring's WebSocket session (tutti.direct-upgrade=false); tutti-standard is Tutti on the
+# container's Jakarta WebSocket implementation (tutti.transport=standard); tutti-threads-N is Tutti with Tomcat's
 # worker pool limited to N threads (server.tomcat.threads.max, min-spare at most 10);
 # tutti-small-buffers is Tutti with 1 KiB socket buffers and 512-byte message buffers.
 # Connection modes: SOURCE_ADDRESSES (8 loopback source addresses for the clients),
@@ -207,6 +208,8 @@ start_variant() {
 				--tutti.tomcat.message-buffer-size=8KB --tutti.tomcat.socket-buffer-size=8KB ;;
 		tutti-mvc)
 			start_server "$variant-$phase" tutti "$port" -- --tutti.direct-upgrade=false ;;
+		tutti-standard)
+			start_server "$variant-$phase" tutti "$port" -- --tutti.transport=standard ;;
 		tutti-threads-*)
 			local threads=${variant#tutti-threads-}
 			start_server "$variant-$phase" tutti "$port" -- --server.tomcat.threads.max="$threads" \

@@ -125,7 +125,7 @@ final class FrameReader {
 			}
 			position += length;
 		}
-		chunk.position(position - offset);
+		chunk.position(this.closed ? chunk.limit() : position - offset);
 	}
 
 	/**

@@ -40,13 +40,10 @@ import org.jspecify.annotations.Nullable;
  * kept. Writes from the hub's writer thread and the replies the reading thread sends
  * (pongs, close frames) are serialised, whole frames at a time, each waiting at most the
  * write timeout. A close frame the hub sends is followed by the client's, after which the
- * connection ends; a client that does not answer within {@value #CLOSE_TIMEOUT_MILLIS} ms
- * has its connection closed.
+ * connection ends; a client that does not answer within the write timeout has its
+ * connection closed (checked every second).
  */
 public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Connection, FrameReader.Sink {
-
-	/** How long to wait for the client's close frame after sending one. */
-	static final long CLOSE_TIMEOUT_MILLIS = 5_000;
 
 	private static final int OPEN = 0;
 
@@ -370,8 +367,8 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	}
 
 	/**
-	 * Send the hub's close frame, then wait for the client's for at most
-	 * {@value #CLOSE_TIMEOUT_MILLIS} ms; end the connection at once if a write failed.
+	 * Send the hub's close frame, then wait for the client's for at most the write
+	 * timeout; end the connection at once if a write failed.
 	 */
 	@Override
 	public void close(int code, String reason) {
@@ -379,7 +376,7 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 			return;
 		}
 		if (writeClose(code, reason)) {
-			this.closeDeadline = System.currentTimeMillis() + CLOSE_TIMEOUT_MILLIS;
+			this.closeDeadline = System.currentTimeMillis() + this.writeTimeoutMillis;
 		}
 		reportClosed(code, reason);
 	}
