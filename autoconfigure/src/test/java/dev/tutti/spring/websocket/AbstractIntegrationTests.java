@@ -1,7 +1,12 @@
 package dev.tutti.spring.websocket;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +97,25 @@ abstract class AbstractIntegrationTests {
 	private TuttiTestClient track(TuttiTestClient client) {
 		this.clients.add(client);
 		return client;
+	}
+
+	/**
+	 * Send a request and read the response's lines until the connection closes or an
+	 * empty line follows the body.
+	 */
+	List<String> exchange(String request) throws IOException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+			socket.shutdownOutput();
+			BufferedReader reader = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+			List<String> lines = new ArrayList<>();
+			for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+				lines.add(line);
+			}
+			return lines;
+		}
 	}
 
 }

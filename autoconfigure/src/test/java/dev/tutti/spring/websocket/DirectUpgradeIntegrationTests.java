@@ -1,10 +1,6 @@
 package dev.tutti.spring.websocket;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,25 +53,6 @@ class DirectUpgradeIntegrationTests extends AbstractIntegrationTests {
 		ServletRegistration registration = this.servletContext.getServletRegistration(servletName);
 		assertThat(registration).as(servletName).isNotNull();
 		return new ArrayList<>(registration.getMappings());
-	}
-
-	/**
-	 * Send a request and read the response's lines until the connection closes or an
-	 * empty line follows the body.
-	 */
-	private List<String> exchange(String request) throws IOException {
-		try (Socket socket = new Socket("localhost", this.port)) {
-			socket.setSoTimeout(10_000);
-			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-			socket.shutdownOutput();
-			BufferedReader reader = new BufferedReader(
-					new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-			List<String> lines = new ArrayList<>();
-			for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-				lines.add(line);
-			}
-			return lines;
-		}
 	}
 
 }
