@@ -490,6 +490,16 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	}
 
 	private void writeChunk(SocketWrapperBase<?> socket, ByteBuffer[] chunk) throws IOException {
+		if (!socket.hasAsyncIO()) {
+			// A connector with its asynchronous I/O turned off: one blocking write a
+			// buffer
+			socket.setWriteTimeout(this.writeTimeoutMillis);
+			for (ByteBuffer buffer : chunk) {
+				socket.write(true, buffer);
+			}
+			socket.flush(true);
+			return;
+		}
 		Completion completion = new Completion();
 		socket.write(BlockingMode.BLOCK, this.writeTimeoutMillis, TimeUnit.MILLISECONDS, null,
 				SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, completion, chunk);

@@ -3,6 +3,8 @@ package dev.tutti.spring.websocket;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import dev.tutti.test.TuttiTestClient;
 import jakarta.servlet.ServletContext;
@@ -10,19 +12,25 @@ import jakarta.servlet.ServletRegistration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Integration tests for the default way a hub's path is served: by a
  * {@link TuttiWebSocketServlet} of its own, not by Spring MVC's
- * {@code DispatcherServlet}. The other integration tests run both ways (see the build's
- * {@code spring-mvc-path} execution).
+ * {@code DispatcherServlet}, with Tutti's protocol engine or, in the build's
+ * {@code standard-transport} execution, the container's Jakarta WebSocket implementation.
+ * The other integration tests also run through Spring MVC (the {@code spring-mvc-path}
+ * execution).
  */
 class DirectUpgradeIntegrationTests extends AbstractIntegrationTests {
 
 	@Autowired
 	ServletContext servletContext;
+
+	@Autowired
+	Environment environment;
 
 	@Test
 	void everyHubPathHasAServletOfItsOwn() {
@@ -31,6 +39,19 @@ class DirectUpgradeIntegrationTests extends AbstractIntegrationTests {
 		TuttiTestClient client = connect("/shout");
 		client.sendText("hi");
 		assertThat(client.awaitText()).isEqualTo("HI");
+	}
+
+	@Test
+	void extensionsAreNegotiatedOnlyByTheContainersImplementation() throws IOException {
+		RawClient client = connectRaw("/ws?client=" + UUID.randomUUID(),
+				Map.of("Sec-WebSocket-Extensions", "permessage-deflate"), 0);
+		assertThat(client.status()).isEqualTo(101);
+		if ("standard".equals(this.environment.getProperty("tutti.transport"))) {
+			assertThat(client.responseHeaders()).containsKey("sec-websocket-extensions");
+		}
+		else {
+			assertThat(client.responseHeaders()).doesNotContainKey("sec-websocket-extensions");
+		}
 	}
 
 	@Test
