@@ -45,6 +45,9 @@
 # Spring's WebSocket session (tutti.direct-upgrade=false); tutti-standard is Tutti on the
 # container's Jakarta WebSocket implementation (tutti.transport=standard); tutti-threads-N is Tutti with Tomcat's
 # worker pool limited to N threads (server.tomcat.threads.max, min-spare at most 10);
+# tutti-warmup-N is Tutti that opens, echoes on and closes N connections to its own hub path
+# as it starts, 200 at a time (shootout.warm-up-connections), measured only once that is done
+# (the server log and the churn output say how long it took);
 # tutti-small-buffers is Tutti with 1 KiB socket buffers and 512-byte message buffers.
 # Connection modes: SOURCE_ADDRESSES (8 loopback source addresses for the clients),
 # MAX_CONNECTIONS (100000), CHURN_BATCH (200 connections opened at once), CHURN_COLD_CYCLES (5),
@@ -197,6 +200,25 @@ start_server() {
 	exit 1
 }
 
+# await_log LOG_NAME TEXT SECONDS: wait until the server's log has a line with TEXT, print
+# that line; exit if the server stops or SECONDS pass first
+await_log() {
+	local name=$1 text=$2 seconds=$3
+	for _ in $(seq $((seconds * 2))); do
+		if grep -q "$text" "$OUT/$name-server.log"; then
+			grep "$text" "$OUT/$name-server.log" | sed 's/.*\] [^ ]* *: //'
+			return 0
+		fi
+		if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			break
+		fi
+		sleep 0.5
+	done
+	echo "Server $name did not log '$text'; see $OUT/$name-server.log" >&2
+	tail -20 "$OUT/$name-server.log" >&2
+	exit 1
+}
+
 # start_variant VARIANT PHASE PORT: the servers and container settings that can be compared
 start_variant() {
 	local variant=$1 phase=$2 port=$3
@@ -214,6 +236,9 @@ start_variant() {
 			local threads=${variant#tutti-threads-}
 			start_server "$variant-$phase" tutti "$port" -- --server.tomcat.threads.max="$threads" \
 				--server.tomcat.threads.min-spare="$((threads < 10 ? threads : 10))" ;;
+		tutti-warmup-*)
+			start_server "$variant-$phase" tutti "$port" -- --shootout.warm-up-connections="${variant#tutti-warmup-}"
+			await_log "$variant-$phase" "Connection warm-up: " 600 ;;
 		tutti-small-buffers)
 			start_server "$variant-$phase" tutti "$port" -- --tutti.tomcat.socket-buffer-size=1KB \
 				--tutti.tomcat.message-buffer-size=512B ;;
@@ -496,16 +521,34 @@ churn() {
 	echo
 	echo "Median of each column over the $CHURN_ROUNDS rounds"
 	median_lines <"$OUT/churn-results.txt" | churn_table
-	ratio_lines "$OUT/churn-results.txt" 4 >"$OUT/churn-ratios.txt"
+	# Ratios of every server to the baseline, per round and phase: round, server, phase, CPU per
+	# connection, connections per second.
+	awk '$2 == "baseline" { b[$1 " " $3] = $0 } { all[NR] = $0 }
+		function r(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
+		END {
+			for (i = 1; i <= NR; i++) {
+				split(all[i], x)
+				if (x[2] != "baseline" && (x[1] " " x[3]) in b) {
+					split(b[x[1] " " x[3]], y); print x[1], x[2] "/" x[3], r(x[4], y[4]), r(x[6], y[6])
+				}
+			}
+		}' "$OUT/churn-results.txt" >"$OUT/churn-ratios.txt"
 	echo
-	echo "Median ratio tutti / baseline of the CPU per connection"
-	median_lines <"$OUT/churn-ratios.txt" | awk '{ printf "%6s %8s\n", $3, $4 }'
+	echo "Median ratio to the baseline in the same round: CPU per connection, connections per second"
+	printf '%-24s %11s %8s\n' server/phase 'cpu µs/conn' conn/s
+	awk '{ print $1, $2, "-", $3, $4 }' "$OUT/churn-ratios.txt" | median_lines |
+		awk '{ printf "%-24s %11s %8s\n", $2, $4, $5 }'
+	if grep -q "Connection warm-up: " "$OUT"/*-churn-*-server.log 2>/dev/null; then
+		echo
+		echo "Warm-ups at startup"
+		grep "Connection warm-up: " "$OUT"/*-churn-*-server.log | sed 's|^.*/\([^/]*\)-server.log:.*\] [^ ]* *: |\1: |'
+	fi
 }
 
 churn_table() {
-	printf '%5s %-10s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n' round server phase 'cpu µs/conn' \
+	printf '%5s %-18s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n' round server phase 'cpu µs/conn' \
 		conn/cpu-s conn/s 'cpu %' 'hs p50' 'hs p99' writes/conn conns failed unclosed 'SYN drops'
-	awk '{ printf "%5s %-10s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n", $1, $2, $3, $4, $5, $6, $7, $8,
+	awk '{ printf "%5s %-18s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n", $1, $2, $3, $4, $5, $6, $7, $8,
 		$9, $10, $11, $12, $13, $14 }'
 }
 

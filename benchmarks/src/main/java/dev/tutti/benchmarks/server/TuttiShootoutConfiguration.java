@@ -24,6 +24,10 @@ import org.springframework.web.servlet.function.ServerResponse;
  * a second hub at {@value #ECHO_PATH} that echoes every text and binary message verbatim
  * (same type, same bytes, same order), for protocol conformance tests such as
  * Autobahn|Testsuite's. Both hubs follow the {@code tutti.*} properties.
+ * <p>
+ * {@code --shootout.warm-up-connections=N} (0 by default) opens and closes N connections
+ * to the hub's path as the server starts, {@code shootout.warm-up-batch} (200) at once,
+ * and logs how long it took (see {@link ConnectionWarmUp}).
  */
 @Configuration(proxyBeanMethods = false)
 public class TuttiShootoutConfiguration {
@@ -48,6 +52,13 @@ public class TuttiShootoutConfiguration {
 			.GET("/shootout/hub",
 					(request) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(stats.json(hub)))
 			.build();
+	}
+
+	@Bean
+	ConnectionWarmUp connectionWarmUp(@Qualifier(TuttiAutoConfiguration.HUB_BEAN_NAME) Hub hub,
+			@Value("${tutti.path:/ws}") String path, @Value("${shootout.warm-up-connections:0}") int connections,
+			@Value("${shootout.warm-up-batch:200}") int batch) {
+		return new ConnectionWarmUp(hub, path, connections, batch);
 	}
 
 	@Bean
