@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -63,10 +62,8 @@ final class JakartaConnection implements Connection {
 
 	private final long writeTimeoutMillis;
 
-	/** Headers and payloads of the frames not yet written, on Tomcat's frame writer. */
-	private @Nullable List<ByteBuffer> pending;
-
-	private long pendingBytes;
+	/** The frames not yet written, on Tomcat's frame writer. */
+	private final FrameBatch pending = new FrameBatch();
 
 	/** Whether a write through Tomcat's frame writer failed, perhaps inside a frame. */
 	private volatile boolean writeFailed;
@@ -139,10 +136,9 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public void sendPing(ByteBuffer data, SendCallback callback) {
-		Throwable failure = null;
-		try {
+		FrameBatch.complete(callback, () -> {
 			if (this.endpoint != null) {
-				add(Frames.PING, data);
+				this.pending.add(Frames.PING, data);
 				writePending();
 			}
 			else {
@@ -150,11 +146,7 @@ final class JakartaConnection implements Connection {
 				this.remote.sendPing(data);
 				endBatch();
 			}
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
+		});
 	}
 
 	/**
@@ -168,19 +160,7 @@ final class JakartaConnection implements Connection {
 
 	@Override
 	public void flush(SendCallback callback) {
-		Throwable failure = null;
-		try {
-			if (this.endpoint != null) {
-				writePending();
-			}
-			else {
-				endBatch();
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
+		FrameBatch.complete(callback, (this.endpoint != null) ? this::writePending : this::endBatch);
 	}
 
 	@Override
@@ -210,45 +190,24 @@ final class JakartaConnection implements Connection {
 	 * enough for a write of its own.
 	 */
 	private void queue(int opCode, ByteBuffer payload, SendCallback callback) {
-		Throwable failure = null;
-		try {
-			add(opCode, payload);
-			if (this.pendingBytes >= Frames.WRITE_CHUNK) {
+		FrameBatch.complete(callback, () -> {
+			this.pending.add(opCode, payload);
+			if (this.pending.isFull()) {
 				writePending();
 			}
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
-	}
-
-	private void add(int opCode, ByteBuffer payload) {
-		List<ByteBuffer> pending = this.pending;
-		if (pending == null) {
-			pending = new ArrayList<>();
-			this.pending = pending;
-		}
-		int length = payload.remaining();
-		pending.add(Frames.header(opCode, length));
-		if (length > 0) {
-			pending.add(payload);
-		}
-		this.pendingBytes += length;
+		});
 	}
 
 	/**
 	 * Write the kept frames through Tomcat's frame writer.
 	 */
 	private void writePending() throws IOException {
-		List<ByteBuffer> pending = this.pending;
 		TomcatFrames frames = this.frames;
 		Object endpoint = this.endpoint;
+		List<ByteBuffer> pending = this.pending.take();
 		if (pending == null || frames == null || endpoint == null) {
 			return;
 		}
-		this.pending = null;
-		this.pendingBytes = 0;
 		try {
 			frames.write(endpoint, pending, this.writeTimeoutMillis);
 		}
@@ -262,9 +221,8 @@ final class JakartaConnection implements Connection {
 	 * Send one frame on the standard path: a small one into the container's buffer, any
 	 * other after writing out what the buffer holds, directly.
 	 */
-	private void write(boolean small, Write write, SendCallback callback) {
-		Throwable failure = null;
-		try {
+	private void write(boolean small, FrameBatch.Send write, SendCallback callback) {
+		FrameBatch.complete(callback, () -> {
 			if (small) {
 				startBatch();
 			}
@@ -272,11 +230,7 @@ final class JakartaConnection implements Connection {
 				endBatch();
 			}
 			write.run();
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
+		});
 	}
 
 	private void startBatch() throws IOException {
@@ -303,13 +257,6 @@ final class JakartaConnection implements Connection {
 	private static int standardFrameBufferSize() {
 		int limit = FrameBufferNotice.limit();
 		return (limit != Integer.MAX_VALUE) ? limit : TOMCAT_DEFAULT_FRAME_BUFFER_SIZE;
-	}
-
-	@FunctionalInterface
-	private interface Write {
-
-		void run() throws IOException;
-
 	}
 
 }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,10 +74,8 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	private volatile @Nullable ConnectionListener listener;
 
-	/** Headers and payloads of the frames not yet written. Writer thread only. */
-	private @Nullable List<ByteBuffer> pending;
-
-	private long pendingBytes;
+	/** The frames not yet written. Writer thread only. */
+	private final FrameBatch pending = new FrameBatch();
 
 	private volatile int state = OPEN;
 
@@ -334,15 +331,10 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	@Override
 	public void sendPing(ByteBuffer data, SendCallback callback) {
-		Throwable failure = null;
-		try {
-			add(Frames.control(Frames.PING, data), null);
+		FrameBatch.complete(callback, () -> {
+			this.pending.add(Frames.PING, data);
 			writePending();
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
+		});
 	}
 
 	/**
@@ -356,14 +348,7 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	@Override
 	public void flush(SendCallback callback) {
-		Throwable failure = null;
-		try {
-			writePending();
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
+		FrameBatch.complete(callback, this::writePending);
 	}
 
 	/**
@@ -387,45 +372,22 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	}
 
 	private void send(int opCode, ByteBuffer payload, SendCallback callback) {
-		Throwable failure = null;
-		try {
+		FrameBatch.complete(callback, () -> {
 			if (this.state != OPEN) {
 				throw new IOException("The WebSocket connection is closed");
 			}
-			int length = payload.remaining();
-			add(Frames.header(opCode, length), (length > 0) ? payload : null);
-			if (this.pendingBytes >= Frames.WRITE_CHUNK) {
+			this.pending.add(opCode, payload);
+			if (this.pending.isFull()) {
 				writePending();
 			}
-		}
-		catch (IOException | RuntimeException ex) {
-			failure = ex;
-		}
-		callback.completed(failure);
-	}
-
-	private void add(ByteBuffer header, @Nullable ByteBuffer payload) {
-		List<ByteBuffer> pending = this.pending;
-		if (pending == null) {
-			pending = new ArrayList<>();
-			this.pending = pending;
-		}
-		pending.add(header);
-		this.pendingBytes += header.remaining();
-		if (payload != null) {
-			pending.add(payload);
-			this.pendingBytes += payload.remaining();
-		}
+		});
 	}
 
 	private void writePending() throws IOException {
-		List<ByteBuffer> pending = this.pending;
-		if (pending == null) {
-			return;
+		List<ByteBuffer> pending = this.pending.take();
+		if (pending != null) {
+			write(pending, false);
 		}
-		this.pending = null;
-		this.pendingBytes = 0;
-		write(pending, false);
 	}
 
 	/**
