@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  * Tutti's own WebSocket protocol engine for one connection on Tomcat, created by
  * {@link TuttiWebSocketServlet} through the servlet request's HTTP upgrade: it reads the
  * client's frames straight from Tomcat's socket into a buffer of the reading thread
- * ({@link FrameReader}) and writes the hub's frames to it in gathering writes, without
- * Tomcat's WebSocket session and its per-connection buffers, and without handing frames
- * between threads. Not for applications to use: it is public only because Tomcat creates
- * it.
+ * ({@link FrameReader}), reporting them to the hub on that thread, and writes the hub's
+ * frames to it in gathering writes, without Tomcat's WebSocket session and its
+ * per-connection buffers. Not for applications to use: it is public only because Tomcat
+ * creates it.
  * <p>
  * A batching {@link Connection}: a send keeps the frame's header with its payload, for a
  * broadcast the hub's one copy of the message, and {@link #flush} writes what a drain
