@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * transport, which hands the headers over once: this request keeps one compact copy,
  * which the session reads them from, and builds a map of them only when asked. Likewise
  * it keeps the request URI as the transport's string and parses it into a {@link URI}
- * only when asked; the query parameters are parsed from the string.
+ * only when asked; the query parameters are parsed from the string. The attribute map is
+ * created when first asked for.
  * <p>
  * Thread-safe.
  */
@@ -41,7 +42,8 @@ public final class HandshakeRequest {
 
 	private final @Nullable InetSocketAddress remoteAddress;
 
-	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+	/** The attribute map, made on the first call of {@link #attributes()}. */
+	private volatile @Nullable Map<String, Object> attributes;
 
 	/**
 	 * Create a request.
@@ -163,19 +165,38 @@ public final class HandshakeRequest {
 	 * @return the mutable, thread-safe attribute map
 	 */
 	public Map<String, Object> attributes() {
+		Map<String, Object> attributes = this.attributes;
+		if (attributes == null) {
+			synchronized (this) {
+				attributes = this.attributes;
+				if (attributes == null) {
+					attributes = new ConcurrentHashMap<>();
+					this.attributes = attributes;
+				}
+			}
+		}
+		return attributes;
+	}
+
+	/**
+	 * Return the attribute map if it was made, for reads that need none.
+	 * @return the attribute map, or {@code null} if nobody asked for it yet
+	 */
+	@Nullable Map<String, Object> attributesIfPresent() {
 		return this.attributes;
 	}
 
 	private static String[] pairs(Map<String, List<String>> headers) {
-		// forEach only, once: a transport may pass a view that supports little else
-		Pairs pairs = new Pairs(32);
+		// forEach only, once, and size for the array's capacity: a transport may pass a
+		// view that supports little else. A header with one value each fills it exactly.
+		Pairs pairs = new Pairs(Math.max(2 * headers.size(), 2));
 		headers.forEach(pairs);
 		return pairs.toArray();
 	}
 
 	/**
 	 * Collects header names and values, alternating, into an array that grows only when a
-	 * header has more than one value.
+	 * header has more than one value. Keeps no list it is given.
 	 */
 	private static final class Pairs implements BiConsumer<String, List<String>> {
 
@@ -193,9 +214,9 @@ public final class HandshakeRequest {
 			if (needed > this.pairs.length) {
 				this.pairs = Arrays.copyOf(this.pairs, Math.max(needed, 2 * this.pairs.length));
 			}
-			for (String value : values) {
+			for (int i = 0; i < values.size(); i++) {
 				this.pairs[this.size++] = name;
-				this.pairs[this.size++] = value;
+				this.pairs[this.size++] = values.get(i);
 			}
 		}
 

@@ -2,6 +2,7 @@ package dev.tutti.spring.websocket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -199,8 +200,11 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	}
 
 	/**
-	 * The headers of a servlet request, read once through {@code forEach}; other map
-	 * operations read them again.
+	 * The headers of a servlet request, read once through {@code forEach}, and counted by
+	 * {@code size} without reading their values; other map operations read them again.
+	 * {@code forEach} hands a header with one value to the action as a list it reuses for
+	 * the next such header, which suits {@link HandshakeRequest}: it copies the values
+	 * out at once.
 	 */
 	private static final class ServletRequestHeaders extends AbstractMap<String, List<String>> {
 
@@ -213,6 +217,7 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 		@Override
 		public void forEach(BiConsumer<? super String, ? super List<String>> action) {
 			Enumeration<String> names = this.request.getHeaderNames();
+			OneValue one = new OneValue();
 			while (names.hasMoreElements()) {
 				String name = names.nextElement();
 				Enumeration<String> values = this.request.getHeaders(name);
@@ -221,7 +226,8 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 				}
 				String first = values.nextElement();
 				if (!values.hasMoreElements()) {
-					action.accept(name, List.of(first));
+					one.value = first;
+					action.accept(name, one);
 					continue;
 				}
 				List<String> all = new ArrayList<>(2);
@@ -234,10 +240,41 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 		}
 
 		@Override
+		public int size() {
+			Enumeration<String> names = this.request.getHeaderNames();
+			int size = 0;
+			while (names.hasMoreElements()) {
+				names.nextElement();
+				size++;
+			}
+			return size;
+		}
+
+		@Override
 		public Set<Entry<String, List<String>>> entrySet() {
 			Map<String, List<String>> copy = new LinkedHashMap<>();
-			forEach(copy::put);
+			forEach((name, values) -> copy.put(name, List.copyOf(values)));
 			return copy.entrySet();
+		}
+
+	}
+
+	/**
+	 * A list of one value that can be set.
+	 */
+	private static final class OneValue extends AbstractList<String> {
+
+		private String value = "";
+
+		@Override
+		public String get(int index) {
+			Objects.checkIndex(index, 1);
+			return this.value;
+		}
+
+		@Override
+		public int size() {
+			return 1;
 		}
 
 	}
