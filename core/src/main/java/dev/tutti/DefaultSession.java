@@ -1,6 +1,8 @@
 package dev.tutti;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -13,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.ConnectionListener;
@@ -40,6 +40,21 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private static final int DISCONNECTED = 2;
 
+	private static final VarHandle CLOSED;
+
+	private static final VarHandle LIFECYCLE;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			CLOSED = lookup.findVarHandle(DefaultSession.class, "closed", boolean.class);
+			LIFECYCLE = lookup.findVarHandle(DefaultSession.class, "lifecycle", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final SessionRegistry registry;
 
 	private final Handlers handlers;
@@ -57,8 +72,6 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final HandshakeRequest request;
 
-	private final Map<String, Object> attributes;
-
 	private final SessionWriter writer;
 
 	private final MessageAssembler assembler;
@@ -70,9 +83,14 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final SessionConnection connection;
 
-	private final AtomicBoolean closed = new AtomicBoolean();
+	/** Whether the session is closed; set once, through {@link #CLOSED}. */
+	private volatile boolean closed;
 
-	private final AtomicInteger lifecycle = new AtomicInteger(CONNECTING);
+	/**
+	 * {@link #CONNECTING}, {@link #OPEN} or {@link #DISCONNECTED}, through
+	 * {@link #LIFECYCLE}.
+	 */
+	private volatile int lifecycle = CONNECTING;
 
 	private volatile CloseStatus disconnectStatus = CloseStatus.NORMAL;
 
@@ -92,7 +110,6 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.threads = threads;
 		this.config = config;
 		this.metrics = metrics;
-		this.attributes = request.attributes();
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.assembler = new MessageAssembler(config.maxMessageSize());
 		this.rateLimiter = (config.inboundMessagesPerSecond() > 0)
@@ -192,7 +209,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public void close(CloseStatus status) {
-		if (this.closed.compareAndSet(false, true)) {
+		if (CLOSED.compareAndSet(this, false, true)) {
 			this.writer.closeAfterFlush(status);
 			if (!this.writer.isReleased()) {
 				this.registry.flushing().add(this);
@@ -203,34 +220,37 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public boolean isClosed() {
-		return this.closed.get();
+		return this.closed;
 	}
 
 	// Attributes and the handshake
 
 	@Override
 	public void set(String key, Object value) {
-		this.attributes.put(key, value);
+		this.request.attributes().put(key, value);
 	}
 
 	@Override
 	public @Nullable Object get(String key) {
-		return this.attributes.get(key);
+		Map<String, Object> attributes = this.request.attributesIfPresent();
+		return (attributes != null) ? attributes.get(key) : null;
 	}
 
 	@Override
 	public <T> @Nullable T get(String key, Class<T> type) {
-		return type.cast(this.attributes.get(key));
+		return type.cast(get(key));
 	}
 
 	@Override
 	public @Nullable Object remove(String key) {
-		return this.attributes.remove(key);
+		Map<String, Object> attributes = this.request.attributesIfPresent();
+		return (attributes != null) ? attributes.remove(key) : null;
 	}
 
 	@Override
 	public Set<String> keys() {
-		return Set.copyOf(this.attributes.keySet());
+		Map<String, Object> attributes = this.request.attributesIfPresent();
+		return (attributes != null) ? Set.copyOf(attributes.keySet()) : Set.of();
 	}
 
 	@Override
@@ -302,7 +322,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.counted = true;
 		this.metrics.recorder().sessionOpened();
 		this.handlers.connected(this);
-		if (!this.lifecycle.compareAndSet(CONNECTING, OPEN)) {
+		if (!LIFECYCLE.compareAndSet(this, CONNECTING, OPEN)) {
 			// Disconnected while the connect handlers ran
 			this.handlers.disconnected(this, this.disconnectStatus);
 		}
@@ -382,15 +402,14 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public void onClosed(int code, String reason) {
-		boolean first = this.closed.compareAndSet(false, true);
+		boolean first = CLOSED.compareAndSet(this, false, true);
 		// Whatever a flush still holds can no longer be sent
-		this.writer.release(() -> new SessionClosedException(this.id));
+		this.writer.release();
 		this.connection.closed();
 		if (!first) {
 			return;
 		}
-		CloseStatus status = (code >= 1000 && code <= 4999) ? new CloseStatus(code, reason)
-				: CloseStatus.NO_CLOSE_FRAME.withReason(reason);
+		CloseStatus status = closeStatus(code, reason);
 		if (status.code() == CloseStatus.NO_CLOSE_FRAME.code()) {
 			if (!this.transportFailed) {
 				this.handlers.error(this, new ConnectionLostException(this.id, null));
@@ -500,8 +519,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	 * Also ends the flush of a session that was closed gracefully.
 	 */
 	void abort(CloseStatus status) {
-		boolean first = this.closed.compareAndSet(false, true);
-		if (this.writer.release(() -> new SessionClosedException(this.id))) {
+		boolean first = CLOSED.compareAndSet(this, false, true);
+		if (this.writer.release()) {
 			closeTransport(status);
 		}
 		if (first) {
@@ -558,15 +577,41 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		abort(CloseStatus.TOO_BIG.withReason("Message exceeds " + this.assembler.maxMessageSize() + " bytes"));
 	}
 
+	/**
+	 * Return the status of a close the transport reported: the constant for a code
+	 * without a reason where there is one, and {@link CloseStatus#NO_CLOSE_FRAME} with
+	 * the reason for a code outside the range of close frames.
+	 */
+	private static CloseStatus closeStatus(int code, String reason) {
+		if (code < 1000 || code > 4999) {
+			return reason.isEmpty() ? CloseStatus.NO_CLOSE_FRAME : CloseStatus.NO_CLOSE_FRAME.withReason(reason);
+		}
+		if (reason.isEmpty()) {
+			if (code == 1000) {
+				return CloseStatus.NORMAL;
+			}
+			if (code == 1001) {
+				return CloseStatus.GOING_AWAY;
+			}
+			if (code == 1006) {
+				return CloseStatus.NO_CLOSE_FRAME;
+			}
+		}
+		return new CloseStatus(code, reason);
+	}
+
 	private void disconnect(CloseStatus status) {
 		this.registry.unregister(this);
 		this.writer.retire();
-		this.rooms.leaveAll().forEach((room) -> this.handlers.left(this, room));
+		List<String> left = this.rooms.leaveAll();
+		for (int i = 0; i < left.size(); i++) {
+			this.handlers.left(this, left.get(i));
+		}
 		this.disconnectStatus = status;
 		if (this.counted) {
 			this.metrics.recorder().sessionClosed(CloseReason.of(status, this.registry.isClosed()));
 		}
-		if (this.lifecycle.getAndSet(DISCONNECTED) == OPEN) {
+		if ((int) LIFECYCLE.getAndSet(this, DISCONNECTED) == OPEN) {
 			this.handlers.disconnected(this, status);
 		}
 	}

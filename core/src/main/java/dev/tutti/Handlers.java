@@ -167,8 +167,12 @@ final class Handlers {
 	void connected(Session session) {
 		List<SessionHandler> handlers = this.connect;
 		for (int i = 0; i < handlers.size(); i++) {
-			SessionHandler handler = handlers.get(i);
-			invoke(session, "connect", () -> handler.handle(session));
+			try {
+				handlers.get(i).handle(session);
+			}
+			catch (Throwable ex) {
+				failed(session, "connect", ex);
+			}
 		}
 	}
 
@@ -275,12 +279,22 @@ final class Handlers {
 			return null;
 		}
 		catch (Throwable ex) {
-			if (!(ex instanceof TuttiException tutti && tutti.isCausedByClient())) {
-				this.metrics.recorder().handlerError(kind);
-			}
-			error(session, ex);
+			failed(session, kind, ex);
 			return ex;
 		}
+	}
+
+	/**
+	 * Report what a handler of a kind threw: to the error handlers and, unless a client
+	 * caused it, as an error of that kind of handler. The handlers that run for every
+	 * connection call their handlers with this in their own {@code catch}, so that no
+	 * callback is made per call.
+	 */
+	private void failed(Session session, String kind, Throwable ex) {
+		if (!(ex instanceof TuttiException tutti && tutti.isCausedByClient())) {
+			this.metrics.recorder().handlerError(kind);
+		}
+		error(session, ex);
 	}
 
 	/**
@@ -290,10 +304,14 @@ final class Handlers {
 	private <T> @Nullable Throwable fire(List<MessageHandler<T>> handlers, String kind, Session session, T message) {
 		Throwable first = null;
 		for (int i = 0; i < handlers.size(); i++) {
-			MessageHandler<T> handler = handlers.get(i);
-			Throwable failure = invoke(session, kind, () -> handler.handle(session, message));
-			if (first == null) {
-				first = failure;
+			try {
+				handlers.get(i).handle(session, message);
+			}
+			catch (Throwable ex) {
+				failed(session, kind, ex);
+				if (first == null) {
+					first = ex;
+				}
 			}
 		}
 		return first;
@@ -301,15 +319,23 @@ final class Handlers {
 
 	private void fire(List<CloseHandler> handlers, String kind, Session session, CloseStatus status) {
 		for (int i = 0; i < handlers.size(); i++) {
-			CloseHandler handler = handlers.get(i);
-			invoke(session, kind, () -> handler.handle(session, status));
+			try {
+				handlers.get(i).handle(session, status);
+			}
+			catch (Throwable ex) {
+				failed(session, kind, ex);
+			}
 		}
 	}
 
 	private void fireRoom(List<RoomHandler> handlers, String kind, Session session, String room) {
 		for (int i = 0; i < handlers.size(); i++) {
-			RoomHandler handler = handlers.get(i);
-			invoke(session, kind, () -> handler.handle(session, room));
+			try {
+				handlers.get(i).handle(session, room);
+			}
+			catch (Throwable ex) {
+				failed(session, kind, ex);
+			}
 		}
 	}
 

@@ -39,6 +39,11 @@ final class Heartbeat {
 
 	private final long tickNanos;
 
+	/**
+	 * The tick as a task, made once: the hub starts the heartbeat at every registration.
+	 */
+	private final Runnable ticker = this::tick;
+
 	private volatile long now = System.nanoTime();
 
 	Heartbeat(HubConfig config, SessionRegistry registry, HubThreads threads) {
@@ -56,7 +61,7 @@ final class Heartbeat {
 	 * Start ticking, unless the heartbeat runs already.
 	 */
 	void start() {
-		this.threads.startHeartbeat(this::tick, this.tickNanos);
+		this.threads.startHeartbeat(this.ticker, this.tickNanos);
 	}
 
 	/**

@@ -1,10 +1,11 @@
 package dev.tutti;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tutti.transport.Connection;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,17 @@ final class SessionConnection {
 
 	private static final int ABANDONED = 2;
 
+	private static final VarHandle UPGRADE;
+
+	static {
+		try {
+			UPGRADE = MethodHandles.lookup().findVarHandle(SessionConnection.class, "upgrade", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final DefaultSession session;
 
 	private final SessionRegistry registry;
@@ -35,7 +47,10 @@ final class SessionConnection {
 	/** When an upgrade that has not opened yet is given up. */
 	private final long upgradeDeadline;
 
-	private final AtomicInteger upgrade = new AtomicInteger(PENDING);
+	/**
+	 * {@link #PENDING}, {@link #OPENED} or {@link #ABANDONED}, through {@link #UPGRADE}.
+	 */
+	private volatile int upgrade = PENDING;
 
 	/** Created when someone waits for the termination, or completed empty. */
 	private @Nullable CompletableFuture<Void> terminated;
@@ -61,7 +76,7 @@ final class SessionConnection {
 	 * @throws IllegalStateException if the upgrade was already opened or abandoned
 	 */
 	boolean open(Connection connection) {
-		if (!this.upgrade.compareAndSet(PENDING, OPENED)) {
+		if (!UPGRADE.compareAndSet(this, PENDING, OPENED)) {
 			throw new IllegalStateException("The upgrade of " + this.session + " was already opened or abandoned");
 		}
 		CloseStatus closeNow;
@@ -81,7 +96,7 @@ final class SessionConnection {
 	 * @return {@code true} if the upgrade was pending
 	 */
 	boolean abandon() {
-		if (this.upgrade.compareAndSet(PENDING, ABANDONED)) {
+		if (UPGRADE.compareAndSet(this, PENDING, ABANDONED)) {
 			terminate();
 			return true;
 		}
@@ -97,7 +112,7 @@ final class SessionConnection {
 	 * @param now a {@link System#nanoTime()}
 	 */
 	boolean upgradeOver(long now) {
-		return this.upgrade.get() != PENDING || now - this.upgradeDeadline > 0;
+		return this.upgrade != PENDING || now - this.upgradeDeadline > 0;
 	}
 
 	synchronized @Nullable InetSocketAddress localAddress() {

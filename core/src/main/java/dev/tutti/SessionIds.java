@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes session ids: a prefix drawn once per JVM from a {@link SecureRandom}, then a
- * counter. Ids are unique across hubs and application instances (two instances share a
- * prefix with a probability of about 2<sup>-64</sup>), cheap to make, and not secret: an
- * application must not treat a session id as a credential.
+ * decimal counter, joined in one string without intermediate ones. Ids are unique across
+ * hubs and application instances (two instances share a prefix with a probability of
+ * about 2<sup>-64</sup>), cheap to make, and not secret: an application must not treat a
+ * session id as a credential.
  * <p>
  * Thread-safe.
  */
@@ -21,7 +22,7 @@ final class SessionIds {
 	}
 
 	static String next() {
-		return PREFIX + Long.toString(counter.incrementAndGet(), 36);
+		return PREFIX + counter.incrementAndGet();
 	}
 
 }

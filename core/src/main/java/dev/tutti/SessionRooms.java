@@ -68,7 +68,10 @@ final class SessionRooms {
 	 */
 	synchronized List<String> leaveAll() {
 		this.left = true;
-		List<String> rooms = (this.rooms != null) ? List.copyOf(this.rooms) : List.of();
+		if (this.rooms == null) {
+			return List.of();
+		}
+		List<String> rooms = List.copyOf(this.rooms);
 		rooms.forEach((room) -> this.index.leave(room, this.session));
 		this.rooms = null;
 		return rooms;

@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -298,11 +297,11 @@ final class SessionWriter {
 	}
 
 	/**
-	 * Refuse further messages and fail the queued ones.
-	 * @param reason the failure of the queued messages, made only if there are any
+	 * Refuse further messages and fail the queued ones with a
+	 * {@link SessionClosedException}, made only if there are any.
 	 * @return {@code false} if the writer was already released
 	 */
-	boolean release(Supplier<? extends Throwable> reason) {
+	boolean release() {
 		List<Outbound> pending;
 		synchronized (this) {
 			if (this.released) {
@@ -315,7 +314,7 @@ final class SessionWriter {
 		}
 		if (!pending.isEmpty()) {
 			this.session.metrics().dropped("session-closed", pending.size());
-			Throwable failure = reason.get();
+			Throwable failure = new SessionClosedException(this.session.id());
 			pending.forEach((message) -> message.fail(failure));
 		}
 		return true;
