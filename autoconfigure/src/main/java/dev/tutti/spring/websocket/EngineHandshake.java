@@ -2,10 +2,10 @@ package dev.tutti.spring.websocket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Enumeration;
 
 import dev.tutti.transport.Upgrade;
@@ -32,7 +32,16 @@ final class EngineHandshake {
 
 	private static final byte[] GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11".getBytes(StandardCharsets.US_ASCII);
 
-	private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(EngineHandshake::sha1);
+	private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+		.getBytes(StandardCharsets.US_ASCII);
+
+	/** The length of a key: 16 bytes in base64, with two padding characters. */
+	private static final int KEY_LENGTH = 24;
+
+	/** The length of an accept value: the 20 bytes of a SHA-1 hash in base64. */
+	private static final int ACCEPT_LENGTH = 28;
+
+	private static final ThreadLocal<Accept> ACCEPT = ThreadLocal.withInitial(Accept::new);
 
 	private EngineHandshake() {
 	}
@@ -102,35 +111,59 @@ final class EngineHandshake {
 	}
 
 	/**
-	 * Return the {@code Sec-WebSocket-Accept} value for a key.
+	 * Return the {@code Sec-WebSocket-Accept} value for a key: the base64 of the SHA-1
+	 * hash of the key and the GUID, computed in buffers of the calling thread, so that
+	 * only the returned string is allocated.
 	 */
 	static String accept(String key) {
-		MessageDigest sha1 = SHA1.get();
-		sha1.update(key.getBytes(StandardCharsets.US_ASCII));
-		return Base64.getEncoder().encodeToString(sha1.digest(GUID));
+		return ACCEPT.get().of(key);
 	}
 
+	/**
+	 * Whether a {@code Connection} header holds the {@code upgrade} token, in a list of
+	 * tokens separated by commas and optional whitespace.
+	 */
 	private static boolean hasUpgradeToken(Enumeration<String> headers) {
 		while (headers.hasMoreElements()) {
-			for (String token : headers.nextElement().split(",")) {
-				if ("upgrade".equalsIgnoreCase(token.trim())) {
+			String value = headers.nextElement();
+			int start = 0;
+			while (start <= value.length()) {
+				int comma = value.indexOf(',', start);
+				int end = (comma < 0) ? value.length() : comma;
+				int from = start;
+				int to = end;
+				while (from < to && value.charAt(from) <= ' ') {
+					from++;
+				}
+				while (to > from && value.charAt(to - 1) <= ' ') {
+					to--;
+				}
+				if (to - from == 7 && value.regionMatches(true, from, "upgrade", 0, 7)) {
 					return true;
 				}
+				start = end + 1;
 			}
 		}
 		return false;
 	}
 
+	/**
+	 * Whether a key is 16 bytes in base64: 22 characters of the base64 alphabet and two
+	 * padding characters, as the JDK's base64 decoder accepts them.
+	 */
 	private static boolean isValidKey(@Nullable String key) {
-		if (key == null || key.length() != 24) {
+		if (key == null || key.length() != KEY_LENGTH || key.charAt(22) != '=' || key.charAt(23) != '=') {
 			return false;
 		}
-		try {
-			return Base64.getDecoder().decode(key).length == 16;
+		for (int i = 0; i < KEY_LENGTH - 2; i++) {
+			char c = key.charAt(i);
+			boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+					|| c == '/';
+			if (!base64) {
+				return false;
+			}
 		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
+		return true;
 	}
 
 	private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
@@ -146,6 +179,49 @@ final class EngineHandshake {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("The JVM has no SHA-1, which WebSocket handshakes need", ex);
 		}
+	}
+
+	/**
+	 * Computes accept values in buffers of its own. Not thread-safe: one per thread.
+	 */
+	private static final class Accept {
+
+		private final MessageDigest sha1 = sha1();
+
+		private final byte[] hash = new byte[20];
+
+		private final byte[] text = new byte[ACCEPT_LENGTH];
+
+		String of(String key) {
+			for (int i = 0; i < key.length(); i++) {
+				char c = key.charAt(i);
+				this.sha1.update((c < 0x80) ? (byte) c : (byte) '?');
+			}
+			this.sha1.update(GUID);
+			try {
+				this.sha1.digest(this.hash, 0, this.hash.length);
+			}
+			catch (DigestException ex) {
+				throw new IllegalStateException("SHA-1 failed", ex);
+			}
+			byte[] hash = this.hash;
+			byte[] text = this.text;
+			int t = 0;
+			for (int h = 0; h < 18; h += 3) {
+				int bits = ((hash[h] & 0xFF) << 16) | ((hash[h + 1] & 0xFF) << 8) | (hash[h + 2] & 0xFF);
+				text[t++] = BASE64[bits >>> 18];
+				text[t++] = BASE64[(bits >>> 12) & 0x3F];
+				text[t++] = BASE64[(bits >>> 6) & 0x3F];
+				text[t++] = BASE64[bits & 0x3F];
+			}
+			int bits = ((hash[18] & 0xFF) << 8) | (hash[19] & 0xFF);
+			text[t++] = BASE64[bits >>> 10];
+			text[t++] = BASE64[(bits >>> 4) & 0x3F];
+			text[t++] = BASE64[(bits << 2) & 0x3F];
+			text[t] = '=';
+			return new String(text, 0, ACCEPT_LENGTH, StandardCharsets.ISO_8859_1);
+		}
+
 	}
 
 }

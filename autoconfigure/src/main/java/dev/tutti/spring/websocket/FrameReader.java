@@ -345,10 +345,9 @@ final class FrameReader {
 		byte[] payload = (this.control != null) ? this.control : new byte[0];
 		this.control = null;
 		int length = payload.length;
-		ByteBuffer data = ByteBuffer.wrap(payload);
 		switch (this.opCode) {
-			case Frames.PING -> sink.ping(data);
-			case Frames.PONG -> sink.pong(data);
+			case Frames.PING -> sink.ping(ByteBuffer.wrap(payload));
+			case Frames.PONG -> sink.pong(ByteBuffer.wrap(payload));
 			default -> {
 				if (length == 1) {
 					throw new ProtocolError(1002, "Close frame with a 1-byte payload");
@@ -359,14 +358,19 @@ final class FrameReader {
 				}
 				String reason = "";
 				if (length > 2) {
-					FrameReader check = new FrameReader();
+					// Nothing is read after a close frame: this reader's UTF-8 state,
+					// reset,
+					// checks the reason
+					this.utf8Needed = 0;
+					this.utf8Lower = 0x80;
+					this.utf8Upper = 0xBF;
 					try {
-						check.validate(payload, 2, length - 2);
+						validate(payload, 2, length - 2);
 					}
 					catch (ProtocolError ex) {
-						check.utf8Needed = -1;
+						this.utf8Needed = -1;
 					}
-					if (check.utf8Needed != 0) {
+					if (this.utf8Needed != 0) {
 						throw new ProtocolError(1002, "Close reason not UTF-8");
 					}
 					reason = new String(payload, 2, length - 2, StandardCharsets.UTF_8);

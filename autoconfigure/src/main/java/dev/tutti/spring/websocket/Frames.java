@@ -37,6 +37,8 @@ final class Frames {
 	/** The most bytes of UTF-8 a close reason may have. */
 	private static final int MAX_CLOSE_REASON = 123;
 
+	private static final byte[] NO_BYTES = new byte[0];
+
 	private Frames() {
 	}
 
@@ -86,7 +88,7 @@ final class Frames {
 		if (code == 1005) {
 			return control(CLOSE, ByteBuffer.allocate(0));
 		}
-		byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+		byte[] utf8 = reason.isEmpty() ? NO_BYTES : reason.getBytes(StandardCharsets.UTF_8);
 		int length = utf8.length;
 		if (length > MAX_CLOSE_REASON) {
 			length = MAX_CLOSE_REASON;
@@ -94,9 +96,9 @@ final class Frames {
 				length--;
 			}
 		}
-		ByteBuffer payload = ByteBuffer.allocate(2 + length);
-		payload.putShort((short) code).put(utf8, 0, length);
-		return control(CLOSE, payload.flip());
+		ByteBuffer frame = ByteBuffer.allocate(4 + length);
+		frame.put((byte) (0x80 | CLOSE)).put((byte) (2 + length)).putShort((short) code).put(utf8, 0, length);
+		return frame.flip();
 	}
 
 	/**
@@ -107,6 +109,11 @@ final class Frames {
 	 * @throws IOException if a write failed
 	 */
 	static void writeInChunks(List<ByteBuffer> buffers, ChunkWriter writer) throws IOException {
+		if (buffers.size() == 1 && buffers.get(0).hasRemaining() && buffers.get(0).remaining() <= WRITE_CHUNK) {
+			// A control frame: the buffer itself, without a chunk list
+			writer.write(new ByteBuffer[] { buffers.get(0) });
+			return;
+		}
 		List<ByteBuffer> chunk = new ArrayList<>(Math.min(buffers.size(), 64));
 		int chunkBytes = 0;
 		for (ByteBuffer buffer : buffers) {
