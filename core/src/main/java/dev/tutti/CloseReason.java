@@ -18,17 +18,20 @@ final class CloseReason {
 	 * other
 	 */
 	static String of(CloseStatus status, boolean hubClosing) {
-		if (status.equals(CloseStatus.PONG_TIMEOUT)) {
-			return "pong-timeout";
-		}
-		if (status.equals(CloseStatus.WRITE_TIMEOUT)) {
-			return "write-timeout";
-		}
-		if (status.equals(CloseStatus.BUFFER_FULL)) {
-			return "overflow";
-		}
-		if (status.equals(CloseStatus.RATE_LIMITED)) {
-			return "rate-limited";
+		// The statuses of the hub's own reasons have codes 1001 and 1008 and a reason
+		if (!status.reason().isEmpty() && (status.code() == 1001 || status.code() == 1008)) {
+			if (status.equals(CloseStatus.PONG_TIMEOUT)) {
+				return "pong-timeout";
+			}
+			if (status.equals(CloseStatus.WRITE_TIMEOUT)) {
+				return "write-timeout";
+			}
+			if (status.equals(CloseStatus.BUFFER_FULL)) {
+				return "overflow";
+			}
+			if (status.equals(CloseStatus.RATE_LIMITED)) {
+				return "rate-limited";
+			}
 		}
 		return switch (status.code()) {
 			case 1000 -> "normal";

@@ -341,7 +341,10 @@ final class SessionWriter {
 		this.retired = true;
 		HubMetrics metrics = this.session.hubMetrics();
 		for (int i = 0; i < this.totals.length; i++) {
-			metrics.retire(i, (long) TOTALS.getOpaque(this.totals, i));
+			long total = (long) TOTALS.getOpaque(this.totals, i);
+			if (total != 0) {
+				metrics.retire(i, total);
+			}
 		}
 	}
 
