@@ -187,11 +187,24 @@ public final class HandshakeRequest {
 	}
 
 	private static String[] pairs(Map<String, List<String>> headers) {
-		// forEach only, once, and size for the array's capacity: a transport may pass a
-		// view that supports little else. A header with one value each fills it exactly.
-		Pairs pairs = new Pairs(Math.max(2 * headers.size(), 2));
+		// forEach once, and size only where the view supports it: a transport may pass a
+		// view that supports little else
+		Pairs pairs = new Pairs(capacity(headers));
 		headers.forEach(pairs);
 		return pairs.toArray();
+	}
+
+	/**
+	 * Return the array capacity for the headers: twice their count where the view can
+	 * count them, which a header with one value each fills exactly, else room for 16.
+	 */
+	private static int capacity(Map<String, List<String>> headers) {
+		try {
+			return Math.max(2 * headers.size(), 2);
+		}
+		catch (UnsupportedOperationException ex) {
+			return 32;
+		}
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.tutti;
 
 import java.net.URI;
 import java.util.AbstractMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,27 @@ class HandshakeRequestTests {
 		assertThat(request.header("x-header-0")).isEqualTo("v0");
 		assertThat(request.header("X-HEADER-19")).isEqualTo("v19");
 		assertThat(request.headers()).hasSize(21).containsEntry("accept", List.of("a", "b"));
+	}
+
+	@Test
+	void copiesHeadersWithSeveralValuesBeyondTheirCount() {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		headers.put("Host", List.of("localhost"));
+		headers.put("Accept", List.of("a", "b", "c"));
+		headers.put("Empty", List.of());
+		HandshakeRequest request = new HandshakeRequest("ws://localhost/ws", headers, null, null);
+		assertThat(request.header("host")).isEqualTo("localhost");
+		assertThat(request.header("accept")).isEqualTo("a");
+		assertThat(request.header("empty")).isNull();
+		assertThat(request.headers()).hasSize(2).containsEntry("ACCEPT", List.of("a", "b", "c"));
+	}
+
+	@Test
+	void attributesAreMadeOnceWhenAskedFor() {
+		HandshakeRequest request = new HandshakeRequest("ws://localhost/ws", Map.of(), null, null);
+		assertThat(request.attributesIfPresent()).isNull();
+		Map<String, Object> attributes = request.attributes();
+		assertThat(request.attributes()).isSameAs(attributes).isSameAs(request.attributesIfPresent());
 	}
 
 }
