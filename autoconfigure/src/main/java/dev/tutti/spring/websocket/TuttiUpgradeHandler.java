@@ -3,14 +3,10 @@ package dev.tutti.spring.websocket;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.CompletionHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.ConnectionListener;
@@ -22,7 +18,6 @@ import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
-import org.apache.tomcat.util.net.SocketWrapperBase.BlockingMode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,9 +54,6 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	private final FrameReader reader = new FrameReader();
 
-	/** Serialises writes, which must each write whole frames. */
-	private final ReentrantLock writeLock = new ReentrantLock();
-
 	private @Nullable Upgrade upgrade;
 
 	private long writeTimeoutMillis;
@@ -72,6 +64,9 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	private @Nullable SocketWrapperBase<?> socket;
 
+	/** Writes to {@link #socket}; set when the connection opens. */
+	private @Nullable SocketFrameWriter writer;
+
 	private volatile @Nullable ConnectionListener listener;
 
 	/** The frames not yet written. Writer thread only. */
@@ -81,12 +76,6 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	/** Whether the close was reported to the hub. Guarded by {@code this}. */
 	private boolean reported;
-
-	/** Whether the close frame was written. Guarded by {@link #writeLock}. */
-	private boolean closeWritten;
-
-	/** Whether a write failed, perhaps inside a frame, so no close frame can follow. */
-	private volatile boolean writeFailed;
 
 	/** When the connection ends if the client has not answered the close frame. */
 	private volatile long closeDeadline;
@@ -124,6 +113,11 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 			throw new IllegalStateException("The upgrade handler was not prepared by TuttiWebSocketServlet");
 		}
 		this.upgrade = null;
+		SocketWrapperBase<?> socket = this.socket;
+		if (socket == null) {
+			throw new IllegalStateException("Tomcat gave the upgrade handler no socket");
+		}
+		this.writer = new SocketFrameWriter(socket, this.writeTimeoutMillis);
 		Thread thread = Thread.currentThread();
 		ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(this.applicationClassLoader);
@@ -396,7 +390,8 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	 * @return whether the close frame was written
 	 */
 	private boolean writeClose(int code, String reason) {
-		if (!this.writeFailed) {
+		SocketFrameWriter writer = this.writer;
+		if (writer != null && !writer.hasFailed()) {
 			try {
 				write(List.of(Frames.close(code, reason)), true);
 				return true;
@@ -417,61 +412,18 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 		return true;
 	}
 
-	/**
-	 * Write whole frames, blocking for at most the write timeout for each chunk; nothing
-	 * after the close frame.
-	 */
 	private void write(List<ByteBuffer> buffers, boolean close) throws IOException {
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket == null || socket.isClosed()) {
-			throw new IOException("The WebSocket connection is closed");
+		SocketFrameWriter writer = this.writer;
+		if (writer == null) {
+			throw new IOException("The WebSocket connection is not open");
 		}
-		try {
-			if (!this.writeLock.tryLock(this.writeTimeoutMillis, TimeUnit.MILLISECONDS)) {
-				throw new SocketTimeoutException("No write possible within " + this.writeTimeoutMillis + " ms");
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IOException("Interrupted waiting to write", ex);
-		}
-		try {
-			if (this.closeWritten) {
-				throw new IOException("The WebSocket connection is closed");
-			}
-			this.closeWritten = close;
-			Frames.writeInChunks(buffers, (chunk) -> writeChunk(socket, chunk));
-		}
-		catch (IOException | RuntimeException | Error ex) {
-			this.writeFailed = true;
-			throw ex;
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
-
-	private void writeChunk(SocketWrapperBase<?> socket, ByteBuffer[] chunk) throws IOException {
-		if (!socket.hasAsyncIO()) {
-			// A connector with its asynchronous I/O turned off: one blocking write a
-			// buffer
-			socket.setWriteTimeout(this.writeTimeoutMillis);
-			for (ByteBuffer buffer : chunk) {
-				socket.write(true, buffer);
-			}
-			socket.flush(true);
-			return;
-		}
-		Completion completion = new Completion();
-		socket.write(BlockingMode.BLOCK, this.writeTimeoutMillis, TimeUnit.MILLISECONDS, null,
-				SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, completion, chunk);
-		completion.check();
+		writer.write(buffers, close);
 	}
 
 	private void closeSocket() {
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket != null) {
-			socket.close();
+		SocketFrameWriter writer = this.writer;
+		if (writer != null) {
+			writer.closeSocket();
 		}
 	}
 
@@ -487,40 +439,6 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 		if (listener != null) {
 			listener.onClosed(code, reason);
 		}
-	}
-
-	/**
-	 * The outcome of one blocking write.
-	 */
-	private static final class Completion implements CompletionHandler<Long, Void> {
-
-		private volatile @Nullable Throwable failure;
-
-		private volatile boolean completed;
-
-		@Override
-		public void completed(Long written, Void attachment) {
-			this.completed = true;
-		}
-
-		@Override
-		public void failed(Throwable failure, Void attachment) {
-			this.failure = failure;
-		}
-
-		void check() throws IOException {
-			Throwable failure = this.failure;
-			if (failure instanceof IOException io) {
-				throw io;
-			}
-			if (failure != null) {
-				throw new IOException(failure);
-			}
-			if (!this.completed) {
-				throw new SocketTimeoutException("Write not completed");
-			}
-		}
-
 	}
 
 }

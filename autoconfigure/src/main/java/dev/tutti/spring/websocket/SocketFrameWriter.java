@@ -1,0 +1,138 @@
+package dev.tutti.spring.websocket;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.apache.tomcat.util.net.SocketWrapperBase.BlockingMode;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes whole frames to one connection's Tomcat socket for {@link TuttiUpgradeHandler}:
+ * blocking gathering writes of at most {@value Frames#WRITE_CHUNK} bytes each, one caller
+ * at a time, each waiting at most the write timeout for the one before and for each
+ * chunk. Nothing is written after the close frame or after a write failed (it may have
+ * ended inside a frame). Allocates nothing per write beyond Tomcat's own operation state:
+ * it is its own chunk writer and completion handler. Thread-safe.
+ */
+final class SocketFrameWriter implements Frames.ChunkWriter, CompletionHandler<Long, Void> {
+
+	private final SocketWrapperBase<?> socket;
+
+	private final long timeoutMillis;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Whether the close frame was written. Guarded by {@link #lock}. */
+	private boolean closeWritten;
+
+	private volatile boolean failed;
+
+	/** The outcome of the chunk being written. Guarded by {@link #lock}. */
+	private volatile @Nullable Throwable chunkFailure;
+
+	private volatile boolean chunkCompleted;
+
+	SocketFrameWriter(SocketWrapperBase<?> socket, long timeoutMillis) {
+		this.socket = socket;
+		this.timeoutMillis = timeoutMillis;
+	}
+
+	/**
+	 * Write whole frames.
+	 * @param buffers the frames' buffers, in order; consumed
+	 * @param close whether they end with the close frame
+	 * @throws IOException if the connection is closed, a write failed before, the lock or
+	 * a chunk took longer than the write timeout, or this write failed
+	 */
+	void write(List<ByteBuffer> buffers, boolean close) throws IOException {
+		if (this.failed || this.socket.isClosed()) {
+			throw new IOException("The WebSocket connection is closed");
+		}
+		try {
+			if (!this.lock.tryLock(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
+				throw new SocketTimeoutException("No write possible within " + this.timeoutMillis + " ms");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted waiting to write", ex);
+		}
+		try {
+			if (this.closeWritten || this.failed) {
+				throw new IOException("The WebSocket connection is closed");
+			}
+			this.closeWritten = close;
+			Frames.writeInChunks(buffers, this);
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			this.failed = true;
+			throw ex;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return whether a write failed, so that no close frame can follow.
+	 */
+	boolean hasFailed() {
+		return this.failed;
+	}
+
+	/**
+	 * Close the connection without a close frame.
+	 */
+	void closeSocket() {
+		this.socket.close();
+	}
+
+	/**
+	 * Write one chunk, blocking until it is written; called under the lock.
+	 */
+	@Override
+	public void write(ByteBuffer[] chunk) throws IOException {
+		SocketWrapperBase<?> socket = this.socket;
+		if (!socket.hasAsyncIO()) {
+			// A connector with its asynchronous I/O turned off: one blocking write a
+			// buffer
+			socket.setWriteTimeout(this.timeoutMillis);
+			for (ByteBuffer buffer : chunk) {
+				socket.write(true, buffer);
+			}
+			socket.flush(true);
+			return;
+		}
+		this.chunkFailure = null;
+		this.chunkCompleted = false;
+		socket.write(BlockingMode.BLOCK, this.timeoutMillis, TimeUnit.MILLISECONDS, null,
+				SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, this, chunk);
+		Throwable failure = this.chunkFailure;
+		if (failure instanceof IOException io) {
+			throw io;
+		}
+		if (failure != null) {
+			throw new IOException(failure);
+		}
+		if (!this.chunkCompleted) {
+			throw new SocketTimeoutException("Write not completed within " + this.timeoutMillis + " ms");
+		}
+	}
+
+	@Override
+	public void completed(Long written, Void attachment) {
+		this.chunkCompleted = true;
+	}
+
+	@Override
+	public void failed(Throwable failure, Void attachment) {
+		this.chunkFailure = failure;
+	}
+
+}
