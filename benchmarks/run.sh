@@ -186,18 +186,7 @@ start_server() {
 		-jar "$JAR" --server="$server" --server.port="$port" ${spring[@]+"${spring[@]}"} \
 		${EXTRA_SPRING[@]+"${EXTRA_SPRING[@]}"} ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} >"$OUT/$name-server.log" 2>&1 &
 	SERVER_PID=$!
-	for _ in $(seq 240); do
-		if grep -q "Started ShootoutServer" "$OUT/$name-server.log"; then
-			return 0
-		fi
-		if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-			break
-		fi
-		sleep 0.5
-	done
-	echo "Server $name did not start; see $OUT/$name-server.log" >&2
-	tail -20 "$OUT/$name-server.log" >&2
-	exit 1
+	await_log "$name" "Started ShootoutServer" 120 >/dev/null
 }
 
 # await_log LOG_NAME TEXT SECONDS: wait until the server's log has a line with TEXT, print
