@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tutti.Hub;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import dev.tutti.test.TuttiTestClientBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,7 @@ abstract class AbstractIntegrationTests {
 
 	private final List<TuttiTestClient> clients = new CopyOnWriteArrayList<>();
 
-	private final List<RawClient> rawClients = new CopyOnWriteArrayList<>();
+	private final List<RawWebSocketClient> rawClients = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void resetEvents() {
@@ -63,7 +64,7 @@ abstract class AbstractIntegrationTests {
 	@AfterEach
 	void closeClients() throws IOException {
 		this.clients.forEach(TuttiTestClient::close);
-		for (RawClient client : this.rawClients) {
+		for (RawWebSocketClient client : this.rawClients) {
 			client.abort();
 		}
 		await().pollInterval(Duration.ofMillis(10)).until(() -> this.hub.size() == 0);
@@ -81,8 +82,9 @@ abstract class AbstractIntegrationTests {
 		return builder(path, headers).connectAsync().thenApply(this::track);
 	}
 
-	RawClient connectRaw(String target, Map<String, String> headers, int receiveBufferSize) throws IOException {
-		RawClient client = RawClient.connect(this.port, target, headers, receiveBufferSize);
+	RawWebSocketClient connectRaw(String target, Map<String, String> headers, int receiveBufferSize)
+			throws IOException {
+		RawWebSocketClient client = RawWebSocketClient.connect(this.port, target, headers, receiveBufferSize);
 		this.rawClients.add(client);
 		return client;
 	}

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Map;
 
 import dev.tutti.test.HandshakeRefusedException;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import dev.tutti.test.TuttiTestClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,8 @@ class AllowedOriginsIntegrationTests {
 			.tag("outcome", "origin-refused")
 			.counter()
 			.count();
-		try (RawClient refused = RawClient.connect(this.port, "/ws", Map.of("Origin", "http://other.example"), 0)) {
+		try (RawWebSocketClient refused = RawWebSocketClient.connect(this.port, "/ws",
+				Map.of("Origin", "http://other.example"), 0)) {
 			assertThat(refused.status()).isEqualTo(403);
 			assertThat(refused.responseHeaders().get("content-type")).startsWith("text/plain");
 			assertThat(refused.readResponseBody()).isEqualTo("Origin 'http://other.example' is not allowed");
@@ -77,7 +79,7 @@ class AllowedOriginsIntegrationTests {
 			client.sendText("hello");
 			assertThat(client.awaitText()).isEqualTo("hello");
 		}
-		try (RawClient raw = RawClient.connect(this.port, "/ws", Map.of(), 0)) {
+		try (RawWebSocketClient raw = RawWebSocketClient.connect(this.port, "/ws", Map.of(), 0)) {
 			assertThat(raw.status()).isEqualTo(101);
 		}
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +59,7 @@ class DeadPeerIntegrationTests extends AbstractIntegrationTests {
 		TuttiTestClient bystander = connect();
 		Session bystanderSession = this.events.session(bystander);
 		double activeBefore = activeSessions();
-		RawClient peer = connectRaw("/ws?client=reset", Map.of(), 0);
+		RawWebSocketClient peer = connectRaw("/ws?client=reset", Map.of(), 0);
 		Session session = this.events.session("reset");
 		await().until(() -> activeSessions() == activeBefore + 1);
 		long vanished = System.nanoTime();
@@ -76,7 +77,7 @@ class DeadPeerIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void silentPeerIsClosedByThePongTimeoutAndCleanedUp() throws Exception {
 		double activeBefore = activeSessions();
-		RawClient peer = connectRaw("/ws?client=silent", Map.of(), 0);
+		RawWebSocketClient peer = connectRaw("/ws?client=silent", Map.of(), 0);
 		// The session saw its last frame before the upgrade response left
 		long lastFrame = System.nanoTime();
 		Session session = this.events.session("silent");

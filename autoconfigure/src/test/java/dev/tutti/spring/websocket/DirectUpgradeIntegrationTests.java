@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
@@ -43,7 +44,7 @@ class DirectUpgradeIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void extensionsAreNegotiatedOnlyByTheContainersImplementation() throws IOException {
-		RawClient client = connectRaw("/ws?client=" + UUID.randomUUID(),
+		RawWebSocketClient client = connectRaw("/ws?client=" + UUID.randomUUID(),
 				Map.of("Sec-WebSocket-Extensions", "permessage-deflate"), 0);
 		assertThat(client.status()).isEqualTo(101);
 		if ("standard".equals(this.environment.getProperty("tutti.transport"))) {

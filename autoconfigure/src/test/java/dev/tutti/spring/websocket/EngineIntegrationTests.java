@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,13 +27,13 @@ class EngineIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void servesConnectionsWithoutNegotiatingExtensions() throws IOException {
-		RawClient client = connectRaw("/shout?client=" + UUID.randomUUID(),
+		RawWebSocketClient client = connectRaw("/shout?client=" + UUID.randomUUID(),
 				Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"), 0);
 		assertThat(client.status()).isEqualTo(101);
 		assertThat(client.responseHeaders()).doesNotContainKey("sec-websocket-extensions");
 		client.sendText("hi");
-		RawClient.Frame frame = client.readMessageFrame(Duration.ofSeconds(5));
-		assertThat(frame.opcode()).isEqualTo(RawClient.TEXT);
+		RawWebSocketClient.Frame frame = client.readMessageFrame(Duration.ofSeconds(5));
+		assertThat(frame.opcode()).isEqualTo(RawWebSocketClient.TEXT);
 		assertThat(new String(frame.payload(), StandardCharsets.UTF_8)).isEqualTo("HI");
 	}
 
@@ -63,10 +64,10 @@ class EngineIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void answersAPingWithItsPayload() throws IOException {
-		RawClient client = connectRaw("/ws?client=" + UUID.randomUUID(), Map.of(), 0);
-		client.sendFrame(true, RawClient.PING, new byte[] { 1, 2, 3 });
-		RawClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
-		while (frame.opcode() != RawClient.PONG) {
+		RawWebSocketClient client = connectRaw("/ws?client=" + UUID.randomUUID(), Map.of(), 0);
+		client.sendFrame(true, RawWebSocketClient.PING, new byte[] { 1, 2, 3 });
+		RawWebSocketClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
+		while (frame.opcode() != RawWebSocketClient.PONG) {
 			frame = client.readFrame(Duration.ofSeconds(5));
 		}
 		assertThat(frame.payload()).containsExactly(1, 2, 3);
@@ -75,11 +76,11 @@ class EngineIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void endsTheConnectionOfAClientThatDoesNotAnswerTheCloseFrameWithinTheWriteTimeout() throws IOException {
 		String clientId = UUID.randomUUID().toString();
-		RawClient client = connectRaw("/ws?client=" + clientId, Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=" + clientId, Map.of(), 0);
 		Session session = this.events.session(clientId);
 		assertThat(this.hub.closeSession(session.id(), CloseStatus.NORMAL)).isTrue();
-		RawClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
-		while (frame.opcode() != RawClient.CLOSE) {
+		RawWebSocketClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
+		while (frame.opcode() != RawWebSocketClient.CLOSE) {
 			frame = client.readFrame(Duration.ofSeconds(5));
 		}
 		assertThat(frame.payload()).startsWith(0x03, (byte) 0xE8);

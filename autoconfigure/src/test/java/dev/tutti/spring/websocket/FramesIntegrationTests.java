@@ -14,6 +14,7 @@ import dev.tutti.Hub;
 import dev.tutti.Target;
 import dev.tutti.spring.autoconfigure.TuttiAutoConfiguration;
 import dev.tutti.spring.autoconfigure.TuttiHubCustomizer;
+import dev.tutti.test.RawWebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +60,11 @@ class FramesIntegrationTests {
 	@Qualifier(TuttiAutoConfiguration.HUB_BEAN_NAME)
 	Hub hub;
 
-	private final List<RawClient> clients = new ArrayList<>();
+	private final List<RawWebSocketClient> clients = new ArrayList<>();
 
 	@AfterEach
 	void closeClients() throws IOException {
-		for (RawClient client : this.clients) {
+		for (RawWebSocketClient client : this.clients) {
 			client.abort();
 		}
 		await().until(() -> this.hub.size() == 0);
@@ -76,61 +77,62 @@ class FramesIntegrationTests {
 
 	@Test
 	void everyMessageLeavesAsOneFrameOnTheStandardPathExceptLargeText() throws IOException {
-		RawClient client = connect("/ws-standard");
+		RawWebSocketClient client = connect("/ws-standard");
 		for (int size : new int[] { 60, 1024, 8 * 1024, 64 * 1024, MIB }) {
 			for (String how : new String[] { "write", "broadcast" }) {
 				client.sendText("binary " + how + " " + size);
-				RawClient.Frame frame = client.readMessageFrame(TIMEOUT);
+				RawWebSocketClient.Frame frame = client.readMessageFrame(TIMEOUT);
 				assertThat(frame.fin()).as("binary %s of %d bytes", how, size).isTrue();
 				assertThat(frame.payload()).isEqualTo(payload(size));
 				client.sendText("text " + how + " " + size);
-				assertThat(readMessage(client, RawClient.TEXT)).isEqualTo(payload(size));
+				assertThat(readMessage(client, RawWebSocketClient.TEXT)).isEqualTo(payload(size));
 			}
 		}
 	}
 
 	@Test
 	void fourMibBinaryIsEchoed() throws IOException {
-		assertEchoed("/ws", RawClient.BINARY, randomBytes(4 * MIB));
+		assertEchoed("/ws", RawWebSocketClient.BINARY, randomBytes(4 * MIB));
 	}
 
 	@Test
 	void sixteenMibBinaryIsEchoed() throws IOException {
-		assertEchoed("/ws", RawClient.BINARY, randomBytes(16 * MIB));
+		assertEchoed("/ws", RawWebSocketClient.BINARY, randomBytes(16 * MIB));
 	}
 
 	@Test
 	void fourMibTextIsEchoed() throws IOException {
-		assertEchoed("/ws", RawClient.TEXT, randomText(4 * MIB));
+		assertEchoed("/ws", RawWebSocketClient.TEXT, randomText(4 * MIB));
 	}
 
 	@Test
 	void sixteenMibTextIsEchoed() throws IOException {
-		assertEchoed("/ws", RawClient.TEXT, randomText(16 * MIB));
+		assertEchoed("/ws", RawWebSocketClient.TEXT, randomText(16 * MIB));
 	}
 
 	@Test
 	void sixteenMibBinaryIsEchoedOnTheStandardPath() throws IOException {
-		assertEchoed("/ws-standard", RawClient.BINARY, randomBytes(16 * MIB));
+		assertEchoed("/ws-standard", RawWebSocketClient.BINARY, randomBytes(16 * MIB));
 	}
 
 	@Test
 	void fourMibTextIsEchoedOnTheStandardPath() throws IOException {
-		RawClient client = connect("/ws-standard");
+		RawWebSocketClient client = connect("/ws-standard");
 		byte[] text = randomText(4 * MIB);
-		client.sendFrame(true, RawClient.TEXT, text);
-		assertThat(readMessage(client, RawClient.TEXT)).isEqualTo(text);
+		client.sendFrame(true, RawWebSocketClient.TEXT, text);
+		assertThat(readMessage(client, RawWebSocketClient.TEXT)).isEqualTo(text);
 	}
 
 	private void assertOneFramePerMessage(String path) throws IOException {
-		RawClient client = connect(path);
+		RawWebSocketClient client = connect(path);
 		for (int size : new int[] { 60, 1024, 8 * 1024, 64 * 1024, MIB }) {
 			for (String kind : new String[] { "text", "binary" }) {
 				for (String how : new String[] { "write", "broadcast" }) {
 					client.sendText(kind + " " + how + " " + size);
-					RawClient.Frame frame = client.readMessageFrame(TIMEOUT);
+					RawWebSocketClient.Frame frame = client.readMessageFrame(TIMEOUT);
 					assertThat(frame.fin()).as("%s %s of %d bytes is one frame", kind, how, size).isTrue();
-					assertThat(frame.opcode()).isEqualTo(kind.equals("text") ? RawClient.TEXT : RawClient.BINARY);
+					assertThat(frame.opcode())
+						.isEqualTo(kind.equals("text") ? RawWebSocketClient.TEXT : RawWebSocketClient.BINARY);
 					assertThat(frame.payload()).isEqualTo(payload(size));
 				}
 			}
@@ -138,9 +140,9 @@ class FramesIntegrationTests {
 	}
 
 	private void assertEchoed(String path, int opcode, byte[] message) throws IOException {
-		RawClient client = connect(path);
+		RawWebSocketClient client = connect(path);
 		client.sendFrame(true, opcode, message);
-		RawClient.Frame frame = client.readMessageFrame(TIMEOUT);
+		RawWebSocketClient.Frame frame = client.readMessageFrame(TIMEOUT);
 		assertThat(frame.fin()).isTrue();
 		assertThat(frame.opcode()).isEqualTo(opcode);
 		assertThat(frame.payload()).isEqualTo(message);
@@ -149,21 +151,21 @@ class FramesIntegrationTests {
 	/**
 	 * Read a message that may come in fragments.
 	 */
-	private static byte[] readMessage(RawClient client, int opcode) throws IOException {
-		RawClient.Frame frame = client.readMessageFrame(TIMEOUT);
+	private static byte[] readMessage(RawWebSocketClient client, int opcode) throws IOException {
+		RawWebSocketClient.Frame frame = client.readMessageFrame(TIMEOUT);
 		assertThat(frame.opcode()).isEqualTo(opcode);
 		ByteArrayOutputStream message = new ByteArrayOutputStream();
 		message.writeBytes(frame.payload());
 		while (!frame.fin()) {
 			frame = client.readMessageFrame(TIMEOUT);
-			assertThat(frame.opcode()).isEqualTo(RawClient.CONTINUATION);
+			assertThat(frame.opcode()).isEqualTo(RawWebSocketClient.CONTINUATION);
 			message.writeBytes(frame.payload());
 		}
 		return message.toByteArray();
 	}
 
-	private RawClient connect(String path) throws IOException {
-		RawClient client = RawClient.connect(this.port, path, Map.of(), 0);
+	private RawWebSocketClient connect(String path) throws IOException {
+		RawWebSocketClient client = RawWebSocketClient.connect(this.port, path, Map.of(), 0);
 		this.clients.add(client);
 		assertThat(client.status()).isEqualTo(101);
 		return client;

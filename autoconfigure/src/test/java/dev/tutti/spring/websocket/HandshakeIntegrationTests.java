@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.tutti.HandshakeResult;
 import dev.tutti.Session;
 import dev.tutti.test.HandshakeRefusedException;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -92,7 +93,7 @@ class HandshakeIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void sessionExposesTheHandshakeRequest() throws Exception {
-		RawClient client = connectRaw("/ws?client=raw&x=1&x=2&name=a%20b", Map.of("X-Test", "yes"), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=raw&x=1&x=2&name=a%20b", Map.of("X-Test", "yes"), 0);
 		assertThat(client.status()).isEqualTo(101);
 		Session session = this.events.session("raw");
 		assertThat(this.hub.sessions()).containsExactly(session);

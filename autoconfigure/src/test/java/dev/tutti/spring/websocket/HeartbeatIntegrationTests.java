@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +34,17 @@ class HeartbeatIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void clientThatNeverAnswersPingsIsClosedAfterThePongTimeout() throws Exception {
-		RawClient client = connectRaw("/ws?client=silent", Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=silent", Map.of(), 0);
 		long connected = System.nanoTime();
 		Session session = this.events.session("silent");
 		int pings = 0;
-		RawClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
-		while (frame.opcode() == RawClient.PING) {
+		RawWebSocketClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
+		while (frame.opcode() == RawWebSocketClient.PING) {
 			pings++;
 			frame = client.readFrame(Duration.ofSeconds(5));
 		}
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - connected);
-		assertThat(frame.opcode()).isEqualTo(RawClient.CLOSE);
+		assertThat(frame.opcode()).isEqualTo(RawWebSocketClient.CLOSE);
 		assertThat(new CloseStatus(frame.closeCode(), frame.closeReason())).isEqualTo(CloseStatus.PONG_TIMEOUT);
 		assertThat(elapsed).isGreaterThan(PONG_TIMEOUT.minusMillis(250)).isLessThan(PONG_TIMEOUT.plusSeconds(1));
 		assertThat(pings).isPositive();

@@ -19,6 +19,7 @@ import dev.tutti.Session;
 import dev.tutti.Target;
 import dev.tutti.spring.autoconfigure.HubEndpoint;
 import dev.tutti.test.HandshakeRefusedException;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -67,12 +68,12 @@ class LimitsIntegrationTests {
 
 	private final List<TuttiTestClient> clients = new CopyOnWriteArrayList<>();
 
-	private final List<RawClient> rawClients = new CopyOnWriteArrayList<>();
+	private final List<RawWebSocketClient> rawClients = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void closeClients() throws IOException {
 		this.clients.forEach(TuttiTestClient::close);
-		for (RawClient client : this.rawClients) {
+		for (RawWebSocketClient client : this.rawClients) {
 			client.abort();
 		}
 		this.hubs.errors.clear();
@@ -85,7 +86,7 @@ class LimitsIntegrationTests {
 			connect("/capped");
 		}
 		double atCapacity = handshakes("capped", "at-capacity");
-		RawClient refused = RawClient.connect(this.port, "/capped", Map.of(), 0);
+		RawWebSocketClient refused = RawWebSocketClient.connect(this.port, "/capped", Map.of(), 0);
 		this.rawClients.add(refused);
 		assertThat(refused.status()).isEqualTo(503);
 		assertThat(refused.responseHeaders().get("content-type")).startsWith("text/plain");
@@ -150,7 +151,7 @@ class LimitsIntegrationTests {
 
 	@Test
 	void aClientThatDoesNotReadQueuesNoMoreThanTheByteBound() throws IOException {
-		RawClient stalled = RawClient.connect(this.port, "/bounded", Map.of(), 4096);
+		RawWebSocketClient stalled = RawWebSocketClient.connect(this.port, "/bounded", Map.of(), 4096);
 		this.rawClients.add(stalled);
 		assertThat(stalled.status()).isEqualTo(101);
 		await().until(() -> this.bounded.size() == 1);

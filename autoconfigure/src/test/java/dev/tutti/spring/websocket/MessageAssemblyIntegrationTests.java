@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +26,11 @@ class MessageAssemblyIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void closesSessionWhoseFragmentsArriveTooSlowly() throws IOException {
-		RawClient client = connectRaw("/ws?client=trickle", Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=trickle", Map.of(), 0);
 		Session session = this.events.session("trickle");
 		long started = System.nanoTime();
-		client.sendFrame(false, RawClient.TEXT, bytes("first part"));
-		RawClient.Frame close = trickleUntilClosed(client, Duration.ofSeconds(10));
+		client.sendFrame(false, RawWebSocketClient.TEXT, bytes("first part"));
+		RawWebSocketClient.Frame close = trickleUntilClosed(client, Duration.ofSeconds(10));
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 		assertThat(close).isNotNull();
 		assertThat(new CloseStatus(close.closeCode(), close.closeReason())).isEqualTo(CloseStatus.ASSEMBLY_TIMEOUT);
@@ -41,15 +42,15 @@ class MessageAssemblyIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void keepsSessionWhoseFragmentedMessagesEachCompleteInTime() throws IOException {
-		RawClient client = connectRaw("/ws?client=steady", Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=steady", Map.of(), 0);
 		Session session = this.events.session("steady");
 		for (int i = 0; i < 12; i++) {
 			// Each message takes about 200 ms; together they take longer than the
 			// timeout.
 			// The hub echoes them.
-			client.sendFrame(false, RawClient.TEXT, bytes("message "));
+			client.sendFrame(false, RawWebSocketClient.TEXT, bytes("message "));
 			assertThat(trickleUntilClosed(client, Duration.ofMillis(200))).isNull();
-			client.sendFrame(true, RawClient.CONTINUATION, bytes(String.valueOf(i)));
+			client.sendFrame(true, RawWebSocketClient.CONTINUATION, bytes(String.valueOf(i)));
 			assertThat(client.readMessageFrame(Duration.ofSeconds(5)).text()).matches("message \\.* ?" + i);
 		}
 		assertThat(session.isClosed()).isFalse();
@@ -60,21 +61,21 @@ class MessageAssemblyIntegrationTests extends AbstractIntegrationTests {
 	 * connection or the time is up.
 	 * @return the server's close frame, or {@code null} if the time was up first
 	 */
-	private static RawClient.@Nullable Frame trickleUntilClosed(RawClient client, Duration duration)
+	private static RawWebSocketClient.@Nullable Frame trickleUntilClosed(RawWebSocketClient client, Duration duration)
 			throws IOException {
 		long deadline = System.nanoTime() + duration.toNanos();
 		while (System.nanoTime() - deadline < 0) {
 			try {
-				RawClient.Frame frame = client.readFrame(Duration.ofMillis(50));
-				if (frame.opcode() == RawClient.CLOSE) {
+				RawWebSocketClient.Frame frame = client.readFrame(Duration.ofMillis(50));
+				if (frame.opcode() == RawWebSocketClient.CLOSE) {
 					return frame;
 				}
-				if (frame.opcode() == RawClient.PING) {
+				if (frame.opcode() == RawWebSocketClient.PING) {
 					client.sendPong(frame.payload());
 				}
 			}
 			catch (SocketTimeoutException ex) {
-				client.sendFrame(false, RawClient.CONTINUATION, bytes("."));
+				client.sendFrame(false, RawWebSocketClient.CONTINUATION, bytes("."));
 			}
 		}
 		return null;

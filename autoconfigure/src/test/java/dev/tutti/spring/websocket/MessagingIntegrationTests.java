@@ -12,6 +12,7 @@ import dev.tutti.CloseStatus;
 import dev.tutti.MessageTooBigException;
 import dev.tutti.Session;
 import dev.tutti.SessionClosedException;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import jakarta.websocket.server.ServerContainer;
 import org.junit.jupiter.api.Test;
@@ -83,13 +84,13 @@ class MessagingIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void reassemblesFragmentedMessages() throws Exception {
-		RawClient client = connectRaw("/ws?client=fragments", Map.of(), 0);
-		client.sendFrame(false, RawClient.TEXT, "Hello, ".getBytes(StandardCharsets.UTF_8));
-		client.sendFrame(true, RawClient.PING, new byte[] { 1 });
-		client.sendFrame(false, RawClient.CONTINUATION, "fragmented ".getBytes(StandardCharsets.UTF_8));
-		client.sendFrame(true, RawClient.CONTINUATION, "world".getBytes(StandardCharsets.UTF_8));
-		client.sendFrame(false, RawClient.BINARY, new byte[] { 1, 2 });
-		client.sendFrame(true, RawClient.CONTINUATION, new byte[] { 3 });
+		RawWebSocketClient client = connectRaw("/ws?client=fragments", Map.of(), 0);
+		client.sendFrame(false, RawWebSocketClient.TEXT, "Hello, ".getBytes(StandardCharsets.UTF_8));
+		client.sendFrame(true, RawWebSocketClient.PING, new byte[] { 1 });
+		client.sendFrame(false, RawWebSocketClient.CONTINUATION, "fragmented ".getBytes(StandardCharsets.UTF_8));
+		client.sendFrame(true, RawWebSocketClient.CONTINUATION, "world".getBytes(StandardCharsets.UTF_8));
+		client.sendFrame(false, RawWebSocketClient.BINARY, new byte[] { 1, 2 });
+		client.sendFrame(true, RawWebSocketClient.CONTINUATION, new byte[] { 3 });
 		assertThat(client.readMessageFrame(Duration.ofSeconds(10)).text()).isEqualTo("Hello, fragmented world");
 		assertThat(client.readMessageFrame(Duration.ofSeconds(10)).payload()).containsExactly(1, 2, 3);
 	}

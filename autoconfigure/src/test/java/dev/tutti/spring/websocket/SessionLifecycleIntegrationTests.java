@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import dev.tutti.CloseStatus;
 import dev.tutti.ConnectionLostException;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void resetConnectionReportsAnErrorAndDisconnectsWith1006() throws Exception {
-		RawClient client = connectRaw("/ws?client=reset", Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=reset", Map.of(), 0);
 		Session session = this.events.session("reset");
 		client.abort();
 		await().untilAsserted(() -> assertThat(this.events.disconnectsOf(session)).singleElement()
@@ -94,7 +95,7 @@ class SessionLifecycleIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void connectionClosedWithoutCloseFrameReportsAnErrorAndDisconnectsWith1006() throws Exception {
-		RawClient client = connectRaw("/ws?client=eof", Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=eof", Map.of(), 0);
 		Session session = this.events.session("eof");
 		client.close();
 		await().untilAsserted(() -> assertThat(this.events.disconnectsOf(session)).singleElement()

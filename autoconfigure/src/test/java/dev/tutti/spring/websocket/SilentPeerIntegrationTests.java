@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class SilentPeerIntegrationTests extends AbstractIntegrationTests {
 	void silentPeerWhoseReceiveBufferFillsIsClosedByTheWriteTimeout() throws Exception {
 		this.events.onConnect((session) -> session.join("silent-peers"));
 		double activeBefore = activeSessions();
-		RawClient peer = connectRaw("/ws?client=full", Map.of(), 4096);
+		RawWebSocketClient peer = connectRaw("/ws?client=full", Map.of(), 4096);
 		Session session = this.events.session("full");
 		String payload = "x".repeat(64 * 1024);
 		// Write until a write stalls, the socket buffers of both ends full, and the write

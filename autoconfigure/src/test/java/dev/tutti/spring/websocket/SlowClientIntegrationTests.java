@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tutti.CloseStatus;
 import dev.tutti.Session;
+import dev.tutti.test.RawWebSocketClient;
 import dev.tutti.test.TuttiTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class SlowClientIntegrationTests extends AbstractIntegrationTests {
 	void clientThatStopsReadingIsClosedAfterTheWriteTimeoutWithoutDelayingOthers() throws Exception {
 		TuttiTestClient good = connect();
 		Session goodSession = this.events.session(good);
-		RawClient slow = connectRaw("/ws?client=slow", Map.of(), 4096);
+		RawWebSocketClient slow = connectRaw("/ws?client=slow", Map.of(), 4096);
 		Session slowSession = this.events.session("slow");
 		ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
 		// Frames from the client keep the pong timeout away: only the write may time out.
@@ -56,7 +57,7 @@ class SlowClientIntegrationTests extends AbstractIntegrationTests {
 		}
 	}
 
-	private static void sendPong(RawClient client) {
+	private static void sendPong(RawWebSocketClient client) {
 		try {
 			client.sendPong(new byte[0]);
 		}

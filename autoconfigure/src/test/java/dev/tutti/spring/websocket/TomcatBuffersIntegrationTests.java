@@ -3,6 +3,7 @@ package dev.tutti.spring.websocket;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.tutti.test.RawWebSocketClient;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
@@ -48,10 +49,10 @@ class TomcatBuffersIntegrationTests extends AbstractIntegrationTests {
 
 	@Test
 	void outboundTextLargerThanTheFrameBufferLeavesAsOneFrame() throws Exception {
-		RawClient client = connectRaw("/ws?client=frames", Map.of(), 0);
+		RawWebSocketClient client = connectRaw("/ws?client=frames", Map.of(), 0);
 		String text = "x".repeat(3000);
 		client.sendText(text);
-		RawClient.Frame frame = client.readMessageFrame(Duration.ofSeconds(10));
+		RawWebSocketClient.Frame frame = client.readMessageFrame(Duration.ofSeconds(10));
 		assertThat(frame.fin()).isTrue();
 		assertThat(frame.text()).isEqualTo(text);
 	}

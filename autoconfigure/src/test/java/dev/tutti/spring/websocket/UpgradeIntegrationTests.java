@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tutti.HandshakeResult;
+import dev.tutti.test.RawWebSocketClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,9 +29,9 @@ class UpgradeIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void everyBroadcastMadeAfterAClientSawItsUpgradeResponseReachesIt() throws Exception {
 		this.events.onMessage((session, text) -> this.hub.broadcast(text));
-		RawClient trigger = connectRaw("/ws?client=trigger", Map.of(), 0);
+		RawWebSocketClient trigger = connectRaw("/ws?client=trigger", Map.of(), 0);
 		for (int i = 0; i < 300; i++) {
-			RawClient fresh = connectRaw("/ws?client=fresh-" + i, Map.of(), 0);
+			RawWebSocketClient fresh = connectRaw("/ws?client=fresh-" + i, Map.of(), 0);
 			assertThat(fresh.status()).isEqualTo(101);
 			// At once: the server may not have opened the new connection yet
 			String expected = "after upgrade " + i;
@@ -42,7 +43,7 @@ class UpgradeIntegrationTests extends AbstractIntegrationTests {
 			while (!received.contains(expected)) {
 				assertThat(System.nanoTime() - deadline).as("%s never arrived; received %s", expected, received)
 					.isNegative();
-				RawClient.Frame frame = fresh.readFrame(TIMEOUT);
+				RawWebSocketClient.Frame frame = fresh.readFrame(TIMEOUT);
 				if (frame.opcode() == TEXT) {
 					received.add(new String(frame.payload(), StandardCharsets.UTF_8));
 				}
@@ -54,7 +55,7 @@ class UpgradeIntegrationTests extends AbstractIntegrationTests {
 	@Test
 	void refusedHandshakeAnswersWithTheReasonAsPlainText() throws Exception {
 		this.events.onHandshake((request) -> HandshakeResult.reject(401, "Log in first"));
-		RawClient refused = connectRaw("/ws", Map.of(), 0);
+		RawWebSocketClient refused = connectRaw("/ws", Map.of(), 0);
 		assertThat(refused.status()).isEqualTo(401);
 		assertThat(refused.responseHeaders().get("content-type")).startsWith("text/plain");
 		assertThat(refused.readResponseBody()).isEqualTo("Log in first");

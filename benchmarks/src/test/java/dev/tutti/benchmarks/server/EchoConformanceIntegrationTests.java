@@ -11,7 +11,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.tutti.Hub;
-import dev.tutti.benchmarks.server.FrameClient.Frame;
+import dev.tutti.test.RawWebSocketClient;
+import dev.tutti.test.RawWebSocketClient.Frame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +26,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import static dev.tutti.benchmarks.server.FrameClient.BINARY;
-import static dev.tutti.benchmarks.server.FrameClient.CLOSE;
-import static dev.tutti.benchmarks.server.FrameClient.CONTINUATION;
-import static dev.tutti.benchmarks.server.FrameClient.PING;
-import static dev.tutti.benchmarks.server.FrameClient.PONG;
-import static dev.tutti.benchmarks.server.FrameClient.TEXT;
-import static dev.tutti.benchmarks.server.FrameClient.utf8;
+import static dev.tutti.test.RawWebSocketClient.BINARY;
+import static dev.tutti.test.RawWebSocketClient.CLOSE;
+import static dev.tutti.test.RawWebSocketClient.CONTINUATION;
+import static dev.tutti.test.RawWebSocketClient.PING;
+import static dev.tutti.test.RawWebSocketClient.PONG;
+import static dev.tutti.test.RawWebSocketClient.TEXT;
+import static dev.tutti.test.RawWebSocketClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -52,7 +53,7 @@ class EchoConformanceIntegrationTests {
 
 	private final Random random = new Random();
 
-	private final List<FrameClient> clients = new CopyOnWriteArrayList<>();
+	private final List<RawWebSocketClient> clients = new CopyOnWriteArrayList<>();
 
 	@LocalServerPort
 	int port;
@@ -63,7 +64,7 @@ class EchoConformanceIntegrationTests {
 
 	@AfterEach
 	void closeClients() throws IOException {
-		for (FrameClient client : this.clients) {
+		for (RawWebSocketClient client : this.clients) {
 			client.close();
 		}
 		await().pollInterval(Duration.ofMillis(10)).until(() -> this.echoHub.size() == 0);
@@ -76,7 +77,7 @@ class EchoConformanceIntegrationTests {
 	 */
 	@Test
 	void echoesMessagesOfAnySizeWholeOrFragmented() throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		int[] sizes = { 0, 1, 125, 126, 127, 1000, 65535, 65536, 65537 };
 		int[] fragmentSizes = { 1, 7, 125, 1024, 65536, Integer.MAX_VALUE };
 		for (int size : sizes) {
@@ -85,11 +86,11 @@ class EchoConformanceIntegrationTests {
 					continue;
 				}
 				byte[] text = text(size);
-				client.message(TEXT, text, fragmentSize);
-				assertMessage(client.nextMessage(TIMEOUT), TEXT, text);
+				client.sendMessage(TEXT, text, fragmentSize);
+				assertMessage(client.readMessage(TIMEOUT), TEXT, text);
 				byte[] binary = binary(size);
-				client.message(BINARY, binary, fragmentSize);
-				assertMessage(client.nextMessage(TIMEOUT), BINARY, binary);
+				client.sendMessage(BINARY, binary, fragmentSize);
+				assertMessage(client.readMessage(TIMEOUT), BINARY, binary);
 			}
 		}
 	}
@@ -99,10 +100,10 @@ class EchoConformanceIntegrationTests {
 	 */
 	@Test
 	void echoes16MiBTextMessage() throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		byte[] text = text(16 * MIB);
-		client.message(TEXT, text, Integer.MAX_VALUE);
-		assertMessage(client.nextMessage(TIMEOUT), TEXT, text);
+		client.sendMessage(TEXT, text, Integer.MAX_VALUE);
+		assertMessage(client.readMessage(TIMEOUT), TEXT, text);
 	}
 
 	/**
@@ -111,10 +112,10 @@ class EchoConformanceIntegrationTests {
 	 */
 	@Test
 	void echoes16MiBBinaryMessage() throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		byte[] binary = binary(16 * MIB);
-		client.message(BINARY, binary, 64 * 1024);
-		assertMessage(client.nextMessage(TIMEOUT), BINARY, binary);
+		client.sendMessage(BINARY, binary, 64 * 1024);
+		assertMessage(client.readMessage(TIMEOUT), BINARY, binary);
 	}
 
 	/**
@@ -122,15 +123,15 @@ class EchoConformanceIntegrationTests {
 	 */
 	@Test
 	void echoesMessagesOfSeveralMiB() throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		for (int size : new int[] { MIB, 4 * MIB }) {
 			for (int fragmentSize : new int[] { 1024, Integer.MAX_VALUE }) {
 				byte[] text = text(size);
-				client.message(TEXT, text, fragmentSize);
-				assertMessage(client.nextMessage(TIMEOUT), TEXT, text);
+				client.sendMessage(TEXT, text, fragmentSize);
+				assertMessage(client.readMessage(TIMEOUT), TEXT, text);
 				byte[] binary = binary(size);
-				client.message(BINARY, binary, fragmentSize);
-				assertMessage(client.nextMessage(TIMEOUT), BINARY, binary);
+				client.sendMessage(BINARY, binary, fragmentSize);
+				assertMessage(client.readMessage(TIMEOUT), BINARY, binary);
 			}
 		}
 	}
@@ -141,19 +142,19 @@ class EchoConformanceIntegrationTests {
 	 */
 	@Test
 	void answersEveryPingAtOnce() throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		for (int length = 0; length <= 125; length++) {
 			byte[] payload = binary(length);
-			client.ping(payload);
-			Frame pong = client.next(TIMEOUT);
+			client.sendPing(payload);
+			Frame pong = client.readFrame(TIMEOUT);
 			assertThat(pong.opcode()).isEqualTo(PONG);
 			assertThat(pong.payload()).isEqualTo(payload);
 		}
 		for (int i = 0; i < 10; i++) {
-			client.ping(utf8("ping " + i));
+			client.sendPing(utf8("ping " + i));
 		}
 		for (int i = 0; i < 10; i++) {
-			Frame pong = client.next(TIMEOUT);
+			Frame pong = client.readFrame(TIMEOUT);
 			assertThat(pong.opcode()).isEqualTo(PONG);
 			assertThat(pong.text()).isEqualTo("ping " + i);
 		}
@@ -166,10 +167,10 @@ class EchoConformanceIntegrationTests {
 	 */
 	@Test
 	void answersPingsBetweenFragments() throws IOException {
-		FrameClient client = connect();
-		client.frame(true, PONG, utf8("unsolicited"));
-		client.text("after the pong");
-		assertMessage(client.nextMessage(TIMEOUT), TEXT, utf8("after the pong"));
+		RawWebSocketClient client = connect();
+		client.sendFrame(true, PONG, utf8("unsolicited"));
+		client.sendText("after the pong");
+		assertMessage(client.readMessage(TIMEOUT), TEXT, utf8("after the pong"));
 		for (int opcode : new int[] { TEXT, BINARY }) {
 			for (int fragmentSize : new int[] { 1, 100, 500 }) {
 				byte[] message = (opcode == TEXT) ? text(fragmentSize * 126 + 1) : binary(fragmentSize * 126 + 1);
@@ -177,18 +178,18 @@ class EchoConformanceIntegrationTests {
 				for (int offset = 0; offset < message.length; offset += fragmentSize) {
 					int length = Math.min(fragmentSize, message.length - offset);
 					boolean fin = offset + length == message.length;
-					client.frame(fin, (offset == 0) ? opcode : CONTINUATION,
+					client.sendFrame(fin, (offset == 0) ? opcode : CONTINUATION,
 							Arrays.copyOfRange(message, offset, offset + length));
 					if (!fin) {
 						byte[] ping = binary(pings.size() % 126);
 						pings.add(ping);
-						client.ping(ping);
+						client.sendPing(ping);
 					}
 				}
 				List<Frame> controls = new ArrayList<>();
-				assertMessage(client.nextMessage(TIMEOUT, controls), opcode, message);
+				assertMessage(client.readMessage(TIMEOUT, controls), opcode, message);
 				while (controls.size() < pings.size()) {
-					controls.add(client.next(TIMEOUT));
+					controls.add(client.readFrame(TIMEOUT));
 				}
 				assertThat(controls).allSatisfy((frame) -> assertThat(frame.opcode()).isEqualTo(PONG));
 				assertThat(controls.stream().map(Frame::payload)).containsExactlyElementsOf(pings);
@@ -203,14 +204,14 @@ class EchoConformanceIntegrationTests {
 	@ParameterizedTest
 	@MethodSource("invalidControlFrames")
 	void failsOversizedOrFragmentedControlFramesWith1002(boolean fin, int opcode, int length) throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		byte[] payload = binary(length);
 		if (opcode == CLOSE && length >= 2) {
 			payload[0] = 0x03;
 			payload[1] = (byte) 0xE8;
 			Arrays.fill(payload, 2, length, (byte) 'a');
 		}
-		client.frame(fin, opcode, payload);
+		client.sendFrame(fin, opcode, payload);
 		assertFailed(client, 1002);
 	}
 
@@ -230,25 +231,25 @@ class EchoConformanceIntegrationTests {
 			"e282" })
 	void failsInvalidUtf8With1007(String hex) throws IOException {
 		byte[] invalid = hex(hex);
-		FrameClient single = connect();
-		single.frame(true, TEXT, invalid);
+		RawWebSocketClient single = connect();
+		single.sendFrame(true, TEXT, invalid);
 		assertFailed(single, 1007);
-		FrameClient later = connect();
-		later.frame(false, TEXT, utf8("valid start "));
-		later.frame(true, CONTINUATION, invalid);
+		RawWebSocketClient later = connect();
+		later.sendFrame(false, TEXT, utf8("valid start "));
+		later.sendFrame(true, CONTINUATION, invalid);
 		assertFailed(later, 1007);
 		if (!hex.equals("e282")) {
 			// An incomplete sequence may still be completed by the next fragment
-			FrameClient failFast = connect();
-			failFast.frame(false, TEXT, concat(utf8("valid start "), invalid, utf8("more")));
+			RawWebSocketClient failFast = connect();
+			failFast.sendFrame(false, TEXT, concat(utf8("valid start "), invalid, utf8("more")));
 			assertFailed(failFast, 1007);
 		}
-		FrameClient split = connect();
+		RawWebSocketClient split = connect();
 		byte[] euro = utf8("\u20ac");
-		split.frame(false, TEXT, new byte[] { euro[0] });
-		split.frame(false, CONTINUATION, new byte[] { euro[1] });
-		split.frame(true, CONTINUATION, new byte[] { euro[2] });
-		assertMessage(split.nextMessage(TIMEOUT), TEXT, euro);
+		split.sendFrame(false, TEXT, new byte[] { euro[0] });
+		split.sendFrame(false, CONTINUATION, new byte[] { euro[1] });
+		split.sendFrame(true, CONTINUATION, new byte[] { euro[2] });
+		assertMessage(split.readMessage(TIMEOUT), TEXT, euro);
 	}
 
 	/**
@@ -259,7 +260,7 @@ class EchoConformanceIntegrationTests {
 	@ParameterizedTest
 	@MethodSource("protocolErrors")
 	void failsReservedBitsOpcodesAndBadFragmentationWith1002(String name, List<byte[]> frames) throws IOException {
-		FrameClient client = connect();
+		RawWebSocketClient client = connect();
 		send(client, frames);
 		assertFailed(client, 1002);
 	}
@@ -305,32 +306,32 @@ class EchoConformanceIntegrationTests {
 	void answersValidCloseFramesAndFailsInvalidOnes() throws IOException {
 		int[] valid = { 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999 };
 		for (int code : valid) {
-			FrameClient client = connect();
-			client.close(code, "reason " + code);
+			RawWebSocketClient client = connect();
+			client.sendClose(code, "reason " + code);
 			assertClosed(client, code);
 		}
-		FrameClient longReason = connect();
-		longReason.close(1000, "r".repeat(123));
+		RawWebSocketClient longReason = connect();
+		longReason.sendClose(1000, "r".repeat(123));
 		assertClosed(longReason, 1000);
-		FrameClient empty = connect();
-		empty.frame(true, CLOSE, new byte[0]);
+		RawWebSocketClient empty = connect();
+		empty.sendFrame(true, CLOSE, new byte[0]);
 		assertClosed(empty, 1000);
-		FrameClient interrupted = connect();
-		interrupted.frame(false, TEXT, utf8("never finished"));
-		interrupted.close(1000, "");
+		RawWebSocketClient interrupted = connect();
+		interrupted.sendFrame(false, TEXT, utf8("never finished"));
+		interrupted.sendClose(1000, "");
 		assertClosed(interrupted, 1000);
 		int[] invalid = { 0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535 };
 		for (int code : invalid) {
-			FrameClient client = connect();
-			client.close(code, "");
+			RawWebSocketClient client = connect();
+			client.sendClose(code, "");
 			assertFailed(client, 1002);
 		}
-		FrameClient oneByte = connect();
-		oneByte.frame(true, CLOSE, new byte[] { 0x03 });
+		RawWebSocketClient oneByte = connect();
+		oneByte.sendFrame(true, CLOSE, new byte[] { 0x03 });
 		assertFailed(oneByte, 1002);
 		// Autobahn accepts 1002 or 1007 here; Tomcat answers 1002
-		FrameClient invalidReason = connect();
-		invalidReason.close(1000, hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
+		RawWebSocketClient invalidReason = connect();
+		invalidReason.sendClose(1000, hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
 		assertFailed(invalidReason, 1002);
 	}
 
@@ -348,20 +349,21 @@ class EchoConformanceIntegrationTests {
 				List.of(frame(true, 0, 5, new byte[0])), List.of(frame(true, 0, 13, new byte[0])),
 				List.of(frame(true, 0, CONTINUATION, utf8("orphan"))));
 		for (List<byte[]> error : cases) {
-			FrameClient client = connect();
-			client.text("before the error");
+			RawWebSocketClient client = connect();
+			client.sendText("before the error");
 			send(client, error);
 			assertClosedAfterOptionalEcho(client, 1002, "before the error");
 		}
-		FrameClient closing = connect();
-		closing.text("before the close");
-		closing.close(1000, "");
+		RawWebSocketClient closing = connect();
+		closing.sendText("before the close");
+		closing.sendClose(1000, "");
 		assertClosedAfterOptionalEcho(closing, 1000, "before the close");
 	}
 
-	private FrameClient connect() throws IOException {
-		FrameClient client = FrameClient.connect(this.port, TuttiShootoutConfiguration.ECHO_PATH);
+	private RawWebSocketClient connect() throws IOException {
+		RawWebSocketClient client = RawWebSocketClient.connect(this.port, TuttiShootoutConfiguration.ECHO_PATH);
 		this.clients.add(client);
+		assertThat(client.status()).isEqualTo(101);
 		return client;
 	}
 
@@ -369,9 +371,9 @@ class EchoConformanceIntegrationTests {
 	 * Send frames encoded by {@link #frame(boolean, int, int, byte[])} in one write, so
 	 * that the server reads them all before it fails the connection.
 	 */
-	private static void send(FrameClient client, List<byte[]> frames) throws IOException {
+	private static void send(RawWebSocketClient client, List<byte[]> frames) throws IOException {
 		for (byte[] frame : frames) {
-			client.buffer((frame[0] & 0x80) != 0, (frame[0] >> 4) & 0x7, frame[0] & 0x0F,
+			client.bufferFrame((frame[0] & 0x80) != 0, (frame[0] >> 4) & 0x7, frame[0] & 0x0F,
 					Arrays.copyOfRange(frame, 1, frame.length));
 		}
 		client.flush();
@@ -387,20 +389,21 @@ class EchoConformanceIntegrationTests {
 	 * Assert that the server sends nothing but a close frame with the code, then ends the
 	 * connection.
 	 */
-	private static void assertFailed(FrameClient client, int code) throws IOException {
-		List<Frame> frames = client.untilEnd(TIMEOUT);
+	private static void assertFailed(RawWebSocketClient client, int code) throws IOException {
+		List<Frame> frames = client.readUntilEnd(TIMEOUT);
 		assertThat(frames).singleElement().satisfies((frame) -> {
 			assertThat(frame.opcode()).isEqualTo(CLOSE);
 			assertThat(frame.closeCode()).isEqualTo(code);
 		});
 	}
 
-	private static void assertClosed(FrameClient client, int code) throws IOException {
+	private static void assertClosed(RawWebSocketClient client, int code) throws IOException {
 		assertFailed(client, code);
 	}
 
-	private static void assertClosedAfterOptionalEcho(FrameClient client, int code, String echo) throws IOException {
-		List<Frame> frames = client.untilEnd(TIMEOUT);
+	private static void assertClosedAfterOptionalEcho(RawWebSocketClient client, int code, String echo)
+			throws IOException {
+		List<Frame> frames = client.readUntilEnd(TIMEOUT);
 		assertThat(frames).isNotEmpty();
 		Frame close = frames.get(frames.size() - 1);
 		assertThat(close.opcode()).isEqualTo(CLOSE);
