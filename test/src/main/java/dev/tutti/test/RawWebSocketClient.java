@@ -555,7 +555,10 @@ public final class RawWebSocketClient implements Closeable {
 		return b;
 	}
 
-	private static String readHead(InputStream in) throws IOException {
+	/**
+	 * Read an HTTP message head, up to and including the empty line.
+	 */
+	static String readHead(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		int matched = 0;
 		while (matched < 4) {
@@ -569,7 +572,10 @@ public final class RawWebSocketClient implements Closeable {
 		return head.toString(StandardCharsets.ISO_8859_1);
 	}
 
-	private static String accept(String key) {
+	/**
+	 * Return the {@code Sec-WebSocket-Accept} value for a key.
+	 */
+	static String accept(String key) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-1")
 				.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));

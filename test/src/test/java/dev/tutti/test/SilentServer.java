@@ -1,6 +1,5 @@
 package dev.tutti.test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,9 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,8 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * answer to a close frame. Reads and discards whatever its clients send.
  */
 final class SilentServer implements AutoCloseable {
-
-	private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 	private final ServerSocket serverSocket;
 
@@ -85,10 +79,10 @@ final class SilentServer implements AutoCloseable {
 	private void serve(Socket socket) {
 		try (socket) {
 			InputStream in = socket.getInputStream();
-			String head = readHead(in);
+			String head = RawWebSocketClient.readHead(in);
 			if (this.upgrade) {
 				String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-						+ "Sec-WebSocket-Accept: " + accept(key(head)) + "\r\n\r\n";
+						+ "Sec-WebSocket-Accept: " + RawWebSocketClient.accept(key(head)) + "\r\n\r\n";
 				socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
 				socket.getOutputStream().flush();
 			}
@@ -99,20 +93,6 @@ final class SilentServer implements AutoCloseable {
 		}
 	}
 
-	private static String readHead(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int matched = 0;
-		while (matched < 4) {
-			int b = in.read();
-			if (b < 0) {
-				throw new IOException("Connection closed during the handshake");
-			}
-			head.write(b);
-			matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : ((b == '\r') ? 1 : 0);
-		}
-		return head.toString(StandardCharsets.ISO_8859_1);
-	}
-
 	private static String key(String head) throws IOException {
 		for (String line : head.split("\r\n")) {
 			if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
@@ -120,17 +100,6 @@ final class SilentServer implements AutoCloseable {
 			}
 		}
 		throw new IOException("No Sec-WebSocket-Key in " + head);
-	}
-
-	private static String accept(String key) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-1")
-				.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-			return Base64.getEncoder().encodeToString(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
