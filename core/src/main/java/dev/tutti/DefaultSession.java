@@ -44,11 +44,14 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private static final VarHandle LIFECYCLE;
 
+	private static final VarHandle ROOMS;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			CLOSED = lookup.findVarHandle(DefaultSession.class, "closed", boolean.class);
 			LIFECYCLE = lookup.findVarHandle(DefaultSession.class, "lifecycle", int.class);
+			ROOMS = lookup.findVarHandle(DefaultSession.class, "rooms", SessionRooms.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -74,12 +77,21 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private final SessionWriter writer;
 
-	private final MessageAssembler assembler;
+	/**
+	 * Reassembles fragmented messages; made when the first one starts, since a message
+	 * that arrives whole needs none.
+	 */
+	private volatile @Nullable MessageAssembler assembler;
 
 	/** The inbound rate limit, or {@code null} if there is none. */
 	private final @Nullable InboundRateLimiter rateLimiter;
 
-	private final SessionRooms rooms;
+	/**
+	 * The session's rooms, through {@link #ROOMS}: {@code null} until the first join,
+	 * {@link SessionRooms#LEFT} once the session left its rooms for good without joining
+	 * one.
+	 */
+	private volatile @Nullable SessionRooms rooms;
 
 	private final SessionConnection connection;
 
@@ -111,10 +123,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.config = config;
 		this.metrics = metrics;
 		this.writer = new SessionWriter(this, config, heartbeat);
-		this.assembler = new MessageAssembler(config.maxMessageSize());
 		this.rateLimiter = (config.inboundMessagesPerSecond() > 0)
 				? new InboundRateLimiter(config.inboundMessagesPerSecond(), config.inboundBurst()) : null;
-		this.rooms = new SessionRooms(this, registry.rooms());
 		// An upgrade is given up after the pong timeout, the silence after which any
 		// session
 		// is: a busy container may take longer than the write timeout to open it
@@ -179,7 +189,15 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public boolean join(String room) {
-		if (!this.rooms.join(room)) {
+		SessionRooms rooms = this.rooms;
+		if (rooms == null) {
+			SessionRooms made = new SessionRooms();
+			rooms = (SessionRooms) ROOMS.compareAndExchange(this, null, made);
+			if (rooms == null) {
+				rooms = made;
+			}
+		}
+		if (!rooms.join(this, this.registry.rooms(), room)) {
 			return false;
 		}
 		this.handlers.joined(this, room);
@@ -188,7 +206,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public boolean leave(String room) {
-		if (!this.rooms.leave(room)) {
+		SessionRooms rooms = this.rooms;
+		if (rooms == null || !rooms.leave(this, this.registry.rooms(), room)) {
 			return false;
 		}
 		this.handlers.left(this, room);
@@ -197,7 +216,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	@Override
 	public Set<String> rooms() {
-		return this.rooms.snapshot();
+		SessionRooms rooms = this.rooms;
+		return (rooms != null) ? rooms.snapshot() : Set.of();
 	}
 
 	// Closing
@@ -344,16 +364,25 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		if (isClosed()) {
 			return;
 		}
+		MessageAssembler assembler = assembler(last);
 		String message;
+		int size;
 		try {
-			message = this.assembler.text(this.id, part, last);
+			if (assembler == null) {
+				size = MessageAssembler.wholeTextSize(this.id, part, this.config.maxMessageSize());
+				message = part;
+			}
+			else {
+				message = assembler.text(this.id, part, last);
+				size = assembler.lastSize();
+			}
 		}
 		catch (MessageTooBigException ex) {
 			tooBig(ex);
 			return;
 		}
 		if (message != null) {
-			this.metrics.recorder().received(false, this.assembler.lastSize());
+			this.metrics.recorder().received(false, size);
 			if (withinRateLimit()) {
 				dispatch("message", () -> this.handlers.text(this, message));
 			}
@@ -366,9 +395,11 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		if (isClosed()) {
 			return;
 		}
+		MessageAssembler assembler = assembler(last);
 		byte[] message;
 		try {
-			message = this.assembler.binary(this.id, part, last);
+			message = (assembler == null) ? MessageAssembler.wholeBinary(this.id, part, this.config.maxMessageSize())
+					: assembler.binary(this.id, part, last);
 		}
 		catch (MessageTooBigException ex) {
 			tooBig(ex);
@@ -380,6 +411,20 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 				dispatch("binary-message", () -> this.handlers.binary(this, message));
 			}
 		}
+	}
+
+	/**
+	 * Return the assembler, made for the first part of a message that is not its last;
+	 * {@code null} while every message arrived whole.
+	 */
+	private @Nullable MessageAssembler assembler(boolean last) {
+		MessageAssembler assembler = this.assembler;
+		if (assembler == null && !last) {
+			// The transport reports one connection's parts serially
+			assembler = new MessageAssembler(this.config.maxMessageSize());
+			this.assembler = assembler;
+		}
+		return assembler;
 	}
 
 	@Override
@@ -460,7 +505,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	 * @param now a {@link System#nanoTime()}
 	 */
 	boolean assemblyTimedOut(long now, long timeoutNanos) {
-		return this.assembler.timedOut(now, timeoutNanos);
+		MessageAssembler assembler = this.assembler;
+		return assembler != null && assembler.timedOut(now, timeoutNanos);
 	}
 
 	/**
@@ -468,7 +514,10 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	 * with {@link CloseStatus#ASSEMBLY_TIMEOUT}.
 	 */
 	void abortAssembly() {
-		this.assembler.discard();
+		MessageAssembler assembler = this.assembler;
+		if (assembler != null) {
+			assembler.discard();
+		}
 		abort(CloseStatus.ASSEMBLY_TIMEOUT);
 	}
 
@@ -574,7 +623,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private void tooBig(MessageTooBigException ex) {
 		this.handlers.error(this, ex);
-		abort(CloseStatus.TOO_BIG.withReason("Message exceeds " + this.assembler.maxMessageSize() + " bytes"));
+		abort(CloseStatus.TOO_BIG.withReason("Message exceeds " + this.config.maxMessageSize() + " bytes"));
 	}
 
 	/**
@@ -603,7 +652,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	private void disconnect(CloseStatus status) {
 		this.registry.unregister(this);
 		this.writer.retire();
-		List<String> left = this.rooms.leaveAll();
+		SessionRooms rooms = (SessionRooms) ROOMS.getAndSet(this, SessionRooms.LEFT);
+		List<String> left = (rooms != null) ? rooms.leaveAll(this, this.registry.rooms()) : List.of();
 		for (int i = 0; i < left.size(); i++) {
 			this.handlers.left(this, left.get(i));
 		}

@@ -65,6 +65,41 @@ final class MessageAssembler {
 	}
 
 	/**
+	 * Check a text message that arrived in one part, with no message in progress: such a
+	 * message needs no assembler.
+	 * @param sessionId the session's id, for the exception
+	 * @param message the message
+	 * @param maxMessageSize the hub's maximum message size
+	 * @return the message's size in bytes of UTF-8
+	 * @throws MessageTooBigException if the message exceeds the maximum size
+	 */
+	static int wholeTextSize(String sessionId, String message, int maxMessageSize) {
+		int size = Utf8.length(message, maxMessageSize);
+		if (size > maxMessageSize) {
+			throw new MessageTooBigException(sessionId, maxMessageSize);
+		}
+		return size;
+	}
+
+	/**
+	 * Copy a binary message that arrived in one part, with no message in progress: such a
+	 * message needs no assembler.
+	 * @param sessionId the session's id, for the exception
+	 * @param message the message; consumed
+	 * @param maxMessageSize the hub's maximum message size
+	 * @return a copy of the message
+	 * @throws MessageTooBigException if the message exceeds the maximum size
+	 */
+	static byte[] wholeBinary(String sessionId, ByteBuffer message, int maxMessageSize) {
+		if (message.remaining() > maxMessageSize) {
+			throw new MessageTooBigException(sessionId, maxMessageSize);
+		}
+		byte[] bytes = new byte[message.remaining()];
+		message.get(bytes);
+		return bytes;
+	}
+
+	/**
 	 * Add a part of a text message.
 	 * @return the whole message once its last part arrived, otherwise {@code null} (also
 	 * after {@link #discard()})

@@ -9,24 +9,29 @@ import org.jspecify.annotations.Nullable;
 /**
  * The rooms of one session, kept in step with the hub's {@link RoomIndex}: each change
  * updates both under this object's lock, so a join racing a leave or the session's
- * disconnect can never leave the session in the index but not in its own set. The set is
- * created on the first join.
+ * disconnect can never leave the session in the index but not in its own set. A session
+ * makes its rooms on its first join; the set itself is created then too.
  * <p>
  * Thread-safe.
  */
 final class SessionRooms {
 
-	private final DefaultSession session;
-
-	private final RoomIndex index;
+	/**
+	 * The rooms of every session that has left its rooms for good without having joined
+	 * one: it refuses joins and has no rooms.
+	 */
+	static final SessionRooms LEFT = new SessionRooms(true);
 
 	private @Nullable Set<String> rooms;
 
 	private boolean left;
 
-	SessionRooms(DefaultSession session, RoomIndex index) {
-		this.session = session;
-		this.index = index;
+	SessionRooms() {
+		this(false);
+	}
+
+	private SessionRooms(boolean left) {
+		this.left = left;
 	}
 
 	/**
@@ -34,9 +39,9 @@ final class SessionRooms {
 	 * @return whether the session was not in the room yet
 	 * @throws SessionClosedException if the session has left all its rooms for good
 	 */
-	synchronized boolean join(String room) {
+	synchronized boolean join(DefaultSession session, RoomIndex index, String room) {
 		if (this.left) {
-			throw new SessionClosedException(this.session.id());
+			throw new SessionClosedException(session.id());
 		}
 		Set<String> rooms = this.rooms;
 		if (rooms == null) {
@@ -46,7 +51,7 @@ final class SessionRooms {
 		if (!rooms.add(room)) {
 			return false;
 		}
-		this.index.join(room, this.session);
+		index.join(room, session);
 		return true;
 	}
 
@@ -54,11 +59,11 @@ final class SessionRooms {
 	 * Leave a room.
 	 * @return whether the session was in the room
 	 */
-	synchronized boolean leave(String room) {
+	synchronized boolean leave(DefaultSession session, RoomIndex index, String room) {
 		if (this.rooms == null || !this.rooms.remove(room)) {
 			return false;
 		}
-		this.index.leave(room, this.session);
+		index.leave(room, session);
 		return true;
 	}
 
@@ -66,13 +71,13 @@ final class SessionRooms {
 	 * Leave every room, and refuse later joins.
 	 * @return the rooms the session was in
 	 */
-	synchronized List<String> leaveAll() {
+	synchronized List<String> leaveAll(DefaultSession session, RoomIndex index) {
 		this.left = true;
 		if (this.rooms == null) {
 			return List.of();
 		}
 		List<String> rooms = List.copyOf(this.rooms);
-		rooms.forEach((room) -> this.index.leave(room, this.session));
+		rooms.forEach((room) -> index.leave(room, session));
 		this.rooms = null;
 		return rooms;
 	}

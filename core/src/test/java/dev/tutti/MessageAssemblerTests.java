@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -104,6 +105,18 @@ class MessageAssemblerTests {
 		String whole = "whole";
 		assertThat(assembler.text("s1", whole, true)).isSameAs(whole);
 		assertThat(assembler.timedOut(System.nanoTime() + TimeUnit.HOURS.toNanos(1), 1)).isFalse();
+	}
+
+	@Test
+	void checksAWholeMessageWithoutAnAssembler() {
+		assertThat(MessageAssembler.wholeTextSize("s1", "h\u00e9", 3)).isEqualTo(3);
+		assertThatExceptionOfType(MessageTooBigException.class)
+			.isThrownBy(() -> MessageAssembler.wholeTextSize("s1", "h\u00e9\u00e9", 4));
+		ByteBuffer four = ByteBuffer.wrap(new byte[] { 1, 2, 3, 4 });
+		assertThat(MessageAssembler.wholeBinary("s1", four, 4)).containsExactly(1, 2, 3, 4);
+		assertThat(four.hasRemaining()).isFalse();
+		assertThatExceptionOfType(MessageTooBigException.class)
+			.isThrownBy(() -> MessageAssembler.wholeBinary("s1", ByteBuffer.allocate(5), 4));
 	}
 
 	@Test
