@@ -40,7 +40,15 @@ public final class HandshakeRequest {
 
 	private final @Nullable Principal principal;
 
-	private final @Nullable InetSocketAddress remoteAddress;
+	/**
+	 * The client's host name or address, resolved on the first call of
+	 * {@link #remoteAddress()}.
+	 */
+	private final @Nullable String remoteHost;
+
+	private final int remotePort;
+
+	private volatile @Nullable InetSocketAddress remoteAddress;
 
 	/** The attribute map, made on the first call of {@link #attributes()}. */
 	private volatile @Nullable Map<String, Object> attributes;
@@ -73,7 +81,34 @@ public final class HandshakeRequest {
 		this.uriString = uri;
 		this.headerPairs = pairs(headers);
 		this.principal = principal;
+		this.remoteHost = null;
+		this.remotePort = 0;
 		this.remoteAddress = remoteAddress;
+	}
+
+	/**
+	 * Create a request whose URI is parsed, and whose client address is made, only if a
+	 * handler or the application asks for them.
+	 * @param uri the request URI with its query string, as the client sent it (for
+	 * example {@code ws://example.com/ws?room=lobby}); characters that a {@link URI} does
+	 * not allow are percent-encoded when it is parsed
+	 * @param headers the request headers
+	 * @param principal the authenticated user, or {@code null}
+	 * @param remoteHost the client's host name or IP address literal, as the servlet
+	 * container reports it, or {@code null} if unknown
+	 * @param remotePort the client's port, from 0 to 65535
+	 * @throws IllegalArgumentException if the port is out of range
+	 */
+	public HandshakeRequest(String uri, Map<String, List<String>> headers, @Nullable Principal principal,
+			@Nullable String remoteHost, int remotePort) {
+		if (remotePort < 0 || remotePort > 0xFFFF) {
+			throw new IllegalArgumentException("Remote port out of range: " + remotePort);
+		}
+		this.uriString = uri;
+		this.headerPairs = pairs(headers);
+		this.principal = principal;
+		this.remoteHost = remoteHost;
+		this.remotePort = remotePort;
 	}
 
 	/**
@@ -152,11 +187,19 @@ public final class HandshakeRequest {
 	}
 
 	/**
-	 * Return the client address.
+	 * Return the client address. Where the transport gave a host name or address literal,
+	 * the address is made from it on the first call, as
+	 * {@link InetSocketAddress#InetSocketAddress(String, int)} makes it.
 	 * @return the address, or {@code null} if unknown
 	 */
 	public @Nullable InetSocketAddress remoteAddress() {
-		return this.remoteAddress;
+		InetSocketAddress address = this.remoteAddress;
+		String host = this.remoteHost;
+		if (address == null && host != null) {
+			address = new InetSocketAddress(host, this.remotePort);
+			this.remoteAddress = address;
+		}
+		return address;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.tutti;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
@@ -97,6 +98,22 @@ class HandshakeRequestTests {
 		assertThat(request.header("accept")).isEqualTo("a");
 		assertThat(request.header("empty")).isNull();
 		assertThat(request.headers()).hasSize(2).containsEntry("ACCEPT", List.of("a", "b", "c"));
+	}
+
+	@Test
+	void makesTheRemoteAddressFromTheHostAndPortWhenAsked() {
+		HandshakeRequest request = new HandshakeRequest("ws://localhost/ws", Map.of(), null, "192.0.2.1", 53012);
+		InetSocketAddress address = request.remoteAddress();
+		assertThat(address).isEqualTo(new InetSocketAddress("192.0.2.1", 53012));
+		assertThat(request.remoteAddress()).isSameAs(address);
+		assertThat(new HandshakeRequest("ws://localhost/ws", Map.of(), null, null, 0).remoteAddress()).isNull();
+	}
+
+	@Test
+	void refusesARemotePortOutOfRange() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new HandshakeRequest("ws://localhost/ws", Map.of(), null, "192.0.2.1", 65536))
+			.withMessageContaining("65536");
 	}
 
 	@Test

@@ -19,13 +19,13 @@ import dev.tutti.HandshakeResult;
 import dev.tutti.Hub;
 import dev.tutti.transport.Upgrade;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -55,6 +55,8 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	static final String UPGRADE_ATTRIBUTE = TuttiHandshakeInterceptor.class.getName() + ".upgrade";
 
 	private static final Log logger = LogFactory.getLog(TuttiHandshakeInterceptor.class);
+
+	private static final String PLAIN_TEXT = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8).toString();
 
 	private final Hub hub;
 
@@ -107,26 +109,61 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 		return this.allowedOriginPatterns;
 	}
 
+	/**
+	 * Check the origin and run the hub's handshake handlers, as
+	 * {@link #handshake(HttpServletRequest, HttpServletResponse)} does.
+	 * @throws IllegalArgumentException if the request or the response is not a servlet
+	 * container's, the only kind Spring's WebSocket support serves
+	 */
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
-		String origin = request.getHeaders().getOrigin();
-		if (origin != null && !WebUtils.isSameOrigin(request) && this.origins.checkOrigin(origin) == null) {
-			refuse(request, response, this.hub.refuseOrigin(origin).result());
-			return false;
+		if (!(request instanceof ServletServerHttpRequest servletRequest)
+				|| !(response instanceof ServletServerHttpResponse servletResponse)) {
+			throw new IllegalArgumentException(
+					"Tutti's handshake interceptor serves servlet requests only, not " + request.getClass().getName());
 		}
-		HandshakeRequest handshake = new HandshakeRequest(uri(request), headers(request), request.getPrincipal(),
-				request.getRemoteAddress());
-		Upgrade upgrade = this.hub.handshake(handshake);
-		HandshakeResult result = upgrade.result();
-		if (!result.accepted()) {
-			refuse(request, response, result);
+		Upgrade upgrade = handshake(servletRequest.getServletRequest(), servletResponse.getServletResponse());
+		if (upgrade == null) {
 			return false;
 		}
 		// For the WebSocket handler, and for afterHandshake, which does not get the map
 		attributes.put(UPGRADE_ATTRIBUTE, upgrade);
 		request.getAttributes().put(UPGRADE_ATTRIBUTE, upgrade);
 		return true;
+	}
+
+	/**
+	 * Check the origin and run the hub's handshake handlers, straight on the servlet
+	 * request and response: a servlet that runs no other interceptor calls this without
+	 * Spring's request and response wrappers, an attribute map or an interceptor chain.
+	 * Spring's request wrapper is made only to check the origin of a request with an
+	 * {@code Origin} header.
+	 * @param request the handshake request
+	 * @param response the response, which carries the refusal if the handshake is refused
+	 * @return the accepted upgrade, or {@code null} if the handshake was refused
+	 * @throws IOException if the refusal could not be written
+	 */
+	@Nullable Upgrade handshake(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		String origin = request.getHeader(HttpHeaders.ORIGIN);
+		if (origin != null && !WebUtils.isSameOrigin(new ServletServerHttpRequest(request))
+				&& this.origins.checkOrigin(origin) == null) {
+			refuse(request, response, this.hub.refuseOrigin(origin).result());
+			return null;
+		}
+		Upgrade upgrade = this.hub.handshake(handshakeRequest(request));
+		if (!upgrade.result().accepted()) {
+			refuse(request, response, upgrade.result());
+			return null;
+		}
+		return upgrade;
+	}
+
+	/**
+	 * Return whether this interceptor serves the given hub.
+	 */
+	boolean serves(Hub hub) {
+		return this.hub == hub;
 	}
 
 	@Override
@@ -142,43 +179,18 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	}
 
 	/**
-	 * Return a map over the request headers for the hub to copy with {@code forEach}: for
-	 * a servlet request, straight from the servlet API, since Spring's view of its
-	 * headers copies them into a map of its own on every {@code forEach}.
+	 * Return the hub's request for a servlet request, as Spring's wrapper would give it:
+	 * the headers read straight from the servlet API (Spring's view of them copies them
+	 * into a map of its own on every {@code forEach}), the URI as a string (no
+	 * {@link java.net.URI} is built unless the application asks), and the client's
+	 * address made only if asked for.
 	 */
-	private static Map<String, List<String>> headers(ServerHttpRequest request) {
-		if (request instanceof ServletServerHttpRequest servlet) {
-			return new ServletRequestHeaders(servlet.getServletRequest());
-		}
-		HttpHeaders headers = request.getHeaders();
-		return new AbstractMap<>() {
-
-			@Override
-			public Set<Entry<String, List<String>>> entrySet() {
-				return headers.headerSet();
-			}
-
-			@Override
-			public void forEach(BiConsumer<? super String, ? super List<String>> action) {
-				headers.forEach(action);
-			}
-
-		};
-	}
-
-	/**
-	 * Return the request URI as a string for the hub to parse if asked: from a servlet
-	 * request without building a {@link java.net.URI}, as Spring's
-	 * {@link ServerHttpRequest#getURI()} would.
-	 */
-	private static String uri(ServerHttpRequest request) {
-		if (request instanceof ServletServerHttpRequest servlet) {
-			HttpServletRequest servletRequest = servlet.getServletRequest();
-			StringBuffer url = servletRequest.getRequestURL();
-			String query = servletRequest.getQueryString();
-			return (query != null) ? url.append('?').append(query).toString() : url.toString();
-		}
-		return request.getURI().toString();
+	private static HandshakeRequest handshakeRequest(HttpServletRequest request) {
+		StringBuffer url = request.getRequestURL();
+		String query = request.getQueryString();
+		String uri = (query != null) ? url.append('?').append(query).toString() : url.toString();
+		return new HandshakeRequest(uri, new ServletRequestHeaders(request), request.getUserPrincipal(),
+				request.getRemoteHost(), request.getRemotePort());
 	}
 
 	private @Nullable Upgrade upgrade(ServerHttpRequest request) {
@@ -186,16 +198,16 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 		return (upgrade instanceof Upgrade accepted) ? accepted : null;
 	}
 
-	private void refuse(ServerHttpRequest request, ServerHttpResponse response, HandshakeResult result)
+	private void refuse(HttpServletRequest request, HttpServletResponse response, HandshakeResult result)
 			throws IOException {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Refused WebSocket handshake for " + request.getURI() + " with " + result.status()
+			logger.debug("Refused WebSocket handshake for " + request.getRequestURL() + " with " + result.status()
 					+ (result.reason().isEmpty() ? "" : ": " + result.reason()));
 		}
-		response.setStatusCode(HttpStatusCode.valueOf(result.status()));
+		response.setStatus(result.status());
 		if (!result.reason().isEmpty()) {
-			response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
-			response.getBody().write(result.reason().getBytes(StandardCharsets.UTF_8));
+			response.setContentType(PLAIN_TEXT);
+			response.getOutputStream().write(result.reason().getBytes(StandardCharsets.UTF_8));
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.tutti.spring.websocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +21,7 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.HandshakeInterceptorChain;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
@@ -29,7 +31,9 @@ import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler
  * interceptors of a {@link WebSocketHttpRequestHandler} over a
  * {@link TuttiWebSocketHandler} (the origin check and the
  * {@link TuttiHandshakeInterceptor} that registers the session with the hub), then
- * upgrades the request.
+ * upgrades the request. Where Tutti's interceptor for the same hub is the only one, as
+ * the starter configures it, the servlet calls it without Spring's interceptor chain and
+ * request and response wrappers, with the same outcomes.
  * <p>
  * On Tomcat, unless created with {@code engine} {@code false}, it checks the WebSocket
  * headers itself, before the interceptors, and upgrades the request to Tutti's own
@@ -138,6 +142,12 @@ public class TuttiWebSocketServlet extends HttpServlet {
 		if (this.engine && !EngineHandshake.checkHandshake(request, response)) {
 			return;
 		}
+		List<HandshakeInterceptor> interceptors = this.handler.getHandshakeInterceptors();
+		if (interceptors.size() == 1 && interceptors.get(0) instanceof TuttiHandshakeInterceptor only
+				&& only.serves(this.hub)) {
+			serve(only, request, response);
+			return;
+		}
 		ServletServerHttpRequest serverRequest = new ServletServerHttpRequest(request);
 		ServletServerHttpResponse serverResponse = new ServletServerHttpResponse(response);
 		WebSocketHandler webSocketHandler = this.handler.getWebSocketHandler();
@@ -170,6 +180,28 @@ public class TuttiWebSocketServlet extends HttpServlet {
 		}
 		finally {
 			serverResponse.close();
+		}
+	}
+
+	/**
+	 * Serve a handshake whose only interceptor is Tutti's, without Spring's interceptor
+	 * chain: what the chain would do, with the same outcomes.
+	 */
+	private void serve(TuttiHandshakeInterceptor interceptor, HttpServletRequest request, HttpServletResponse response)
+			throws ServletException, IOException {
+		Upgrade upgrade = interceptor.handshake(request, response);
+		if (upgrade == null) {
+			return;
+		}
+		boolean upgraded = false;
+		try {
+			upgrade(request, response, upgrade);
+			upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+		}
+		finally {
+			if (!upgraded) {
+				upgrade.abandon();
+			}
 		}
 	}
 
