@@ -188,16 +188,30 @@ final class EngineHandshake {
 
 		private final MessageDigest sha1 = sha1();
 
+		/** The key's bytes, then the GUID: hashed in one update. */
+		private final byte[] input = new byte[KEY_LENGTH + GUID.length];
+
 		private final byte[] hash = new byte[20];
 
 		private final byte[] text = new byte[ACCEPT_LENGTH];
 
+		Accept() {
+			System.arraycopy(GUID, 0, this.input, KEY_LENGTH, GUID.length);
+		}
+
+		/**
+		 * Return the accept value of a key that {@link #isValidKey} accepted.
+		 * @throws IllegalArgumentException if the key has not a key's length
+		 */
 		String of(String key) {
-			for (int i = 0; i < key.length(); i++) {
-				char c = key.charAt(i);
-				this.sha1.update((c < 0x80) ? (byte) c : (byte) '?');
+			if (key.length() != KEY_LENGTH) {
+				throw new IllegalArgumentException("Not a WebSocket key: '" + key + "'");
 			}
-			this.sha1.update(GUID);
+			byte[] input = this.input;
+			for (int i = 0; i < KEY_LENGTH; i++) {
+				input[i] = (byte) key.charAt(i);
+			}
+			this.sha1.update(input, 0, input.length);
 			try {
 				this.sha1.digest(this.hash, 0, this.hash.length);
 			}

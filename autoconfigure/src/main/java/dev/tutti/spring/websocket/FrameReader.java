@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
 
@@ -54,7 +55,10 @@ final class FrameReader {
 	/** The data message in progress ({@link #TEXT} or {@link #BINARY}), or 0. */
 	private int message;
 
-	/** The payload of the current control frame, or {@code null}. */
+	/**
+	 * The payload of the current control frame where it is split between chunks, or
+	 * {@code null}: a payload wholly in one chunk is read where it is.
+	 */
 	private byte @Nullable [] control;
 
 	private int controlLength;
@@ -99,13 +103,22 @@ final class FrameReader {
 			this.remaining -= length;
 			if (this.opCode >= Frames.CLOSE) {
 				byte[] control = this.control;
-				if (control != null) {
+				if (control == null && this.remaining == 0) {
+					this.inPayload = false;
+					control(bytes, position, length, sink);
+				}
+				else {
+					if (control == null) {
+						control = new byte[length + (int) this.remaining];
+						this.control = control;
+					}
 					System.arraycopy(bytes, position, control, this.controlLength, length);
 					this.controlLength += length;
-				}
-				if (this.remaining == 0) {
-					this.inPayload = false;
-					control(sink);
+					if (this.remaining == 0) {
+						this.inPayload = false;
+						this.control = null;
+						control(control, 0, control.length, sink);
+					}
 				}
 			}
 			else {
@@ -208,7 +221,7 @@ final class FrameReader {
 				if (length > MAX_CONTROL_PAYLOAD) {
 					throw new ProtocolError(1002, "Control frame over 125 bytes");
 				}
-				this.control = (length > 0) ? new byte[(int) length] : null;
+				this.control = null;
 				this.controlLength = 0;
 			}
 			case Frames.TEXT, Frames.BINARY -> {
@@ -341,18 +354,18 @@ final class FrameReader {
 		return Math.max(complete, position);
 	}
 
-	private void control(Sink sink) throws ProtocolError {
-		byte[] payload = (this.control != null) ? this.control : new byte[0];
-		this.control = null;
-		int length = payload.length;
+	/**
+	 * Report a whole control frame whose unmasked payload is at {@code offset}.
+	 */
+	private void control(byte[] payload, int offset, int length, Sink sink) throws ProtocolError {
 		switch (this.opCode) {
-			case Frames.PING -> sink.ping(ByteBuffer.wrap(payload));
-			case Frames.PONG -> sink.pong(ByteBuffer.wrap(payload));
+			case Frames.PING -> sink.ping(ByteBuffer.wrap(Arrays.copyOfRange(payload, offset, offset + length)));
+			case Frames.PONG -> sink.pong(ByteBuffer.wrap(Arrays.copyOfRange(payload, offset, offset + length)));
 			default -> {
 				if (length == 1) {
 					throw new ProtocolError(1002, "Close frame with a 1-byte payload");
 				}
-				int code = (length == 0) ? 1000 : (((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF));
+				int code = (length == 0) ? 1000 : (((payload[offset] & 0xFF) << 8) | (payload[offset + 1] & 0xFF));
 				if (!isValidCloseCode(code)) {
 					throw new ProtocolError(1002, "Invalid close code " + code);
 				}
@@ -365,7 +378,7 @@ final class FrameReader {
 					this.utf8Lower = 0x80;
 					this.utf8Upper = 0xBF;
 					try {
-						validate(payload, 2, length - 2);
+						validate(payload, offset + 2, length - 2);
 					}
 					catch (ProtocolError ex) {
 						this.utf8Needed = -1;
@@ -373,7 +386,7 @@ final class FrameReader {
 					if (this.utf8Needed != 0) {
 						throw new ProtocolError(1002, "Close reason not UTF-8");
 					}
-					reason = new String(payload, 2, length - 2, StandardCharsets.UTF_8);
+					reason = new String(payload, offset + 2, length - 2, StandardCharsets.UTF_8);
 				}
 				this.closed = true;
 				sink.closeFrame(code, reason);

@@ -39,6 +39,19 @@ final class Frames {
 
 	private static final byte[] NO_BYTES = new byte[0];
 
+	/**
+	 * The close frames without a reason for the codes 1000 to 1015, shared: they are only
+	 * ever read.
+	 */
+	private static final byte[][] CLOSE_WITHOUT_REASON = new byte[16][];
+
+	static {
+		for (int i = 0; i < CLOSE_WITHOUT_REASON.length; i++) {
+			int code = 1000 + i;
+			CLOSE_WITHOUT_REASON[i] = new byte[] { (byte) (0x80 | CLOSE), 2, (byte) (code >> 8), (byte) code };
+		}
+	}
+
 	private Frames() {
 	}
 
@@ -82,11 +95,15 @@ final class Frames {
 	 * Return a whole close frame.
 	 * @param code the close code; 1005 (no status) makes a close frame without payload
 	 * @param reason the reason, cut to 123 bytes of UTF-8 at a character boundary
-	 * @return a buffer ready to be written
+	 * @return the frame's bytes, which the caller must not change: a frame without a
+	 * reason may be shared
 	 */
-	static ByteBuffer close(int code, String reason) {
+	static byte[] close(int code, String reason) {
 		if (code == 1005) {
-			return control(CLOSE, ByteBuffer.allocate(0));
+			return new byte[] { (byte) (0x80 | CLOSE), 0 };
+		}
+		if (reason.isEmpty() && code >= 1000 && code < 1000 + CLOSE_WITHOUT_REASON.length) {
+			return CLOSE_WITHOUT_REASON[code - 1000];
 		}
 		byte[] utf8 = reason.isEmpty() ? NO_BYTES : reason.getBytes(StandardCharsets.UTF_8);
 		int length = utf8.length;
@@ -96,9 +113,13 @@ final class Frames {
 				length--;
 			}
 		}
-		ByteBuffer frame = ByteBuffer.allocate(4 + length);
-		frame.put((byte) (0x80 | CLOSE)).put((byte) (2 + length)).putShort((short) code).put(utf8, 0, length);
-		return frame.flip();
+		byte[] frame = new byte[4 + length];
+		frame[0] = (byte) (0x80 | CLOSE);
+		frame[1] = (byte) (2 + length);
+		frame[2] = (byte) (code >> 8);
+		frame[3] = (byte) code;
+		System.arraycopy(utf8, 0, frame, 4, length);
+		return frame;
 	}
 
 	/**

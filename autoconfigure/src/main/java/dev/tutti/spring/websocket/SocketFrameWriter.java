@@ -46,11 +46,24 @@ final class SocketFrameWriter implements Frames.ChunkWriter, CompletionHandler<L
 	/**
 	 * Write whole frames.
 	 * @param buffers the frames' buffers, in order; consumed
-	 * @param close whether they end with the close frame
 	 * @throws IOException if the connection is closed, a write failed before, the lock or
 	 * a chunk took longer than the write timeout, or this write failed
 	 */
-	void write(List<ByteBuffer> buffers, boolean close) throws IOException {
+	void write(List<ByteBuffer> buffers) throws IOException {
+		write(buffers, null);
+	}
+
+	/**
+	 * Write the close frame, the last frame of the connection, in one blocking write of
+	 * its bytes.
+	 * @param frame the whole close frame
+	 * @throws IOException as {@link #write(List)} does
+	 */
+	void writeClose(byte[] frame) throws IOException {
+		write(null, frame);
+	}
+
+	private void write(@Nullable List<ByteBuffer> buffers, byte @Nullable [] closeFrame) throws IOException {
 		if (this.failed || this.socket.isClosed()) {
 			throw new IOException("The WebSocket connection is closed");
 		}
@@ -67,8 +80,16 @@ final class SocketFrameWriter implements Frames.ChunkWriter, CompletionHandler<L
 			if (this.closeWritten || this.failed) {
 				throw new IOException("The WebSocket connection is closed");
 			}
-			this.closeWritten = close;
-			Frames.writeInChunks(buffers, this);
+			if (closeFrame != null) {
+				this.closeWritten = true;
+				// Every earlier write has completed: through the socket's own buffer
+				this.socket.setWriteTimeout(this.timeoutMillis);
+				this.socket.write(true, closeFrame, 0, closeFrame.length);
+				this.socket.flush(true);
+			}
+			else if (buffers != null) {
+				Frames.writeInChunks(buffers, this);
+			}
 		}
 		catch (IOException | RuntimeException | Error ex) {
 			this.failed = true;

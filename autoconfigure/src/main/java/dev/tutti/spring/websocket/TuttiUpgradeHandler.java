@@ -232,7 +232,7 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	public void ping(ByteBuffer payload) {
 		if (this.state == OPEN) {
 			try {
-				write(List.of(Frames.control(Frames.PONG, payload)), false);
+				write(List.of(Frames.control(Frames.PONG, payload)));
 			}
 			catch (IOException ex) {
 				// The hub finds out on its next write or ping
@@ -248,13 +248,13 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	}
 
 	/**
-	 * Answer the client's close frame with the same code, or end the connection if it
-	 * answers the hub's.
+	 * Answer the client's close frame with the same code, without the reason (RFC 6455
+	 * asks for the code only), or end the connection if it answers the hub's.
 	 */
 	@Override
 	public void closeFrame(int code, String reason) {
 		if (transition(OPEN, CLOSED)) {
-			writeClose(code, reason);
+			writeClose(code, "");
 			reportClosed(code, reason);
 		}
 		this.state = CLOSED;
@@ -380,7 +380,7 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	private void writePending() throws IOException {
 		List<ByteBuffer> pending = this.pending.take();
 		if (pending != null) {
-			write(pending, false);
+			write(pending);
 		}
 	}
 
@@ -393,7 +393,7 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 		SocketFrameWriter writer = this.writer;
 		if (writer != null && !writer.hasFailed()) {
 			try {
-				write(List.of(Frames.close(code, reason)), true);
+				writer.writeClose(Frames.close(code, reason));
 				return true;
 			}
 			catch (IOException ex) {
@@ -412,12 +412,12 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 		return true;
 	}
 
-	private void write(List<ByteBuffer> buffers, boolean close) throws IOException {
+	private void write(List<ByteBuffer> buffers) throws IOException {
 		SocketFrameWriter writer = this.writer;
 		if (writer == null) {
 			throw new IOException("The WebSocket connection is not open");
 		}
-		writer.write(buffers, close);
+		writer.write(buffers);
 	}
 
 	private void closeSocket() {

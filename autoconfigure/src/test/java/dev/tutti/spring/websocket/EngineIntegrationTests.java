@@ -13,6 +13,7 @@ import dev.tutti.test.RawWebSocketClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Integration tests for what is Tutti's own protocol engine's
@@ -71,6 +72,21 @@ class EngineIntegrationTests extends AbstractIntegrationTests {
 			frame = client.readFrame(Duration.ofSeconds(5));
 		}
 		assertThat(frame.payload()).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void answersTheClientsCloseFrameWithItsCodeAlone() throws IOException {
+		String clientId = UUID.randomUUID().toString();
+		RawWebSocketClient client = connectRaw("/ws?client=" + clientId, Map.of(), 0);
+		Session session = this.events.session(clientId);
+		client.sendClose(1001, "going away now");
+		RawWebSocketClient.Frame frame = client.readFrame(Duration.ofSeconds(5));
+		while (frame.opcode() != RawWebSocketClient.CLOSE) {
+			frame = client.readFrame(Duration.ofSeconds(5));
+		}
+		assertThat(frame.payload()).containsExactly(0x03, (byte) 0xE9);
+		await().untilAsserted(() -> assertThat(this.events.closesOf(session))
+			.containsExactly(new CloseStatus(1001, "going away now")));
 	}
 
 	@Test

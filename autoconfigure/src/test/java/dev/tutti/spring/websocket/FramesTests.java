@@ -24,16 +24,24 @@ class FramesTests {
 
 	@Test
 	void closeFramesCarryTheCodeAndTheReasonCutAtACharacterBoundary() {
-		assertThat(bytes(Frames.close(1001, "bye"))).containsExactly(0x88, 5, 0x03, 0xE9, 'b', 'y', 'e');
-		ByteBuffer cut = Frames.close(1000, "xx" + "é".repeat(100));
-		assertThat(cut.remaining()).isEqualTo(2 + 2 + 122);
-		String reason = StandardCharsets.UTF_8.decode(cut.position(4)).toString();
+		assertThat(bytes(ByteBuffer.wrap(Frames.close(1001, "bye")))).containsExactly(0x88, 5, 0x03, 0xE9, 'b', 'y',
+				'e');
+		byte[] cut = Frames.close(1000, "xx" + "é".repeat(100));
+		assertThat(cut).hasSize(2 + 2 + 122);
+		String reason = new String(cut, 4, cut.length - 4, StandardCharsets.UTF_8);
 		assertThat(reason).isEqualTo("xx" + "é".repeat(60));
 	}
 
 	@Test
+	void aCloseFrameWithoutReasonCarriesTheCode() {
+		assertThat(Frames.close(1000, "")).containsExactly(0x88, 2, 0x03, 0xE8);
+		assertThat(Frames.close(1015 - 4, "")).containsExactly(0x88, 2, 0x03, 0xF3);
+		assertThat(Frames.close(4000, "")).containsExactly(0x88, 2, 0x0F, 0xA0);
+	}
+
+	@Test
 	void aCloseFrameWithoutStatusHasNoPayload() {
-		assertThat(bytes(Frames.close(1005, "ignored"))).containsExactly(0x88, 0);
+		assertThat(Frames.close(1005, "ignored")).containsExactly(0x88, 0);
 	}
 
 	private static int[] bytes(ByteBuffer buffer) {
