@@ -3,7 +3,6 @@ package dev.tutti;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 import dev.tutti.transport.Connection;
 import dev.tutti.transport.SendCallback;
@@ -29,16 +28,10 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 
 	private final DefaultSession session;
 
-	private final SessionWriter writer;
-
 	private final Connection connection;
 
 	/** Whether the connection takes text as UTF-8, read once. */
 	private final boolean encodedText;
-
-	private final Handlers handlers;
-
-	private final Executor writers;
 
 	/**
 	 * The messages of the current run, created by the first; only the running drain
@@ -51,18 +44,15 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 
 	private @Nullable Throwable failure;
 
-	BatchingDrain(DefaultSession session, Connection connection, Handlers handlers, HubThreads threads) {
+	BatchingDrain(DefaultSession session, Connection connection) {
 		this.session = session;
-		this.writer = session.writer();
 		this.connection = connection;
 		this.encodedText = connection.sendsEncodedText();
-		this.handlers = handlers;
-		this.writers = threads.writers();
 	}
 
 	@Override
 	public void start() {
-		this.writers.execute(this);
+		this.session.threads().writers().execute(this);
 	}
 
 	@Override
@@ -83,7 +73,7 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			}
 		}
 		catch (Throwable ex) {
-			this.writer.stopTimer();
+			this.session.writer().stopTimer();
 			settle(ex);
 			this.session.writeFailed(ex, false);
 		}
@@ -94,15 +84,15 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 	 * @return whether every write succeeded
 	 */
 	private boolean writeBatch() {
-		int budget = this.writer.queued();
-		boolean ping = this.writer.takePing();
+		int budget = this.session.writer().queued();
+		boolean ping = this.session.writer().takePing();
 		for (int i = 0; i < budget; i++) {
-			Outbound message = this.writer.poll();
+			Outbound message = this.session.writer().poll();
 			if (message == null) {
 				break;
 			}
 			batch().add(message);
-			this.writer.startTimer(message.timeoutNanos);
+			this.session.writer().startTimer(message.timeoutNanos);
 			if (message.isBinary()) {
 				this.connection.sendBinary(message.newBuffer(), this);
 			}
@@ -117,7 +107,7 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			}
 		}
 		if (ping || (this.batch != null && !this.batch.isEmpty())) {
-			this.writer.startTimer(0);
+			this.session.writer().startTimer(0);
 			if (ping) {
 				// A ping flushes what the sends buffered.
 				this.connection.sendPing(NO_PAYLOAD.duplicate(), this);
@@ -128,17 +118,17 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			if (!succeeded()) {
 				return false;
 			}
-			this.writer.countWrites(1);
+			this.session.writer().countWrites(1);
 		}
-		this.writer.stopTimer();
+		this.session.writer().stopTimer();
 		settle(null);
 		return true;
 	}
 
 	private void next() {
-		switch (this.writer.finish()) {
-			case CONTINUE -> this.writers.execute(this);
-			case CLOSE -> this.session.closeTransport(this.writer.closing());
+		switch (this.session.writer().finish()) {
+			case CONTINUE -> this.session.threads().writers().execute(this);
+			case CLOSE -> this.session.closeTransport(this.session.writer().closing());
 			case IDLE -> {
 			}
 		}
@@ -162,8 +152,8 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 		if (failure == null) {
 			return true;
 		}
-		boolean timedOut = this.writer.failedByTimeout();
-		this.writer.stopTimer();
+		boolean timedOut = this.session.writer().failedByTimeout();
+		this.session.writer().stopTimer();
 		settle(failure);
 		this.session.writeFailed(failure, timedOut);
 		return false;
@@ -191,8 +181,8 @@ final class BatchingDrain implements Drain, Runnable, SendCallback {
 			}
 			else {
 				message.succeed();
-				this.handlers.sent(this.session, message);
-				this.writer.countSent(message);
+				this.session.handlers().sent(this.session, message);
+				this.session.writer().countSent(message);
 			}
 		}
 		batch.clear();

@@ -128,7 +128,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		// An upgrade is given up after the pong timeout, the silence after which any
 		// session
 		// is: a busy container may take longer than the write timeout to open it
-		this.connection = new SessionConnection(this, registry, threads.worker(), config.pongTimeout().toNanos());
+		this.connection = new SessionConnection(this, config.pongTimeout().toNanos());
 	}
 
 	@Override
@@ -333,7 +333,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		if (!this.connection.open(connection)) {
 			return this;
 		}
-		this.writer.attach(connection.isBatching() ? new BatchingDrain(this, connection, this.handlers, this.threads)
+		this.writer.attach(connection.isBatching() ? new BatchingDrain(this, connection)
 				: new AsyncDrain(this, connection, this.handlers, this.threads));
 		if (isClosed()) {
 			// Closed before the connection opened: the writer flushes and sends the close
@@ -470,6 +470,18 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	SessionWriter writer() {
 		return this.writer;
+	}
+
+	SessionRegistry registry() {
+		return this.registry;
+	}
+
+	Handlers handlers() {
+		return this.handlers;
+	}
+
+	HubThreads threads() {
+		return this.threads;
 	}
 
 	HubMetrics.Recorder metrics() {

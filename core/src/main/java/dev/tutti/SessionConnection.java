@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 import dev.tutti.transport.Connection;
 import org.jspecify.annotations.Nullable;
@@ -40,10 +39,6 @@ final class SessionConnection {
 
 	private final DefaultSession session;
 
-	private final SessionRegistry registry;
-
-	private final Executor worker;
-
 	/** When an upgrade that has not opened yet is given up. */
 	private final long upgradeDeadline;
 
@@ -62,10 +57,8 @@ final class SessionConnection {
 	/** The close status of a session closed before its connection opened. */
 	private @Nullable CloseStatus closeWhenOpened;
 
-	SessionConnection(DefaultSession session, SessionRegistry registry, Executor worker, long upgradeTimeoutNanos) {
+	SessionConnection(DefaultSession session, long upgradeTimeoutNanos) {
 		this.session = session;
-		this.registry = registry;
-		this.worker = worker;
 		this.upgradeDeadline = System.nanoTime() + upgradeTimeoutNanos;
 	}
 
@@ -133,10 +126,10 @@ final class SessionConnection {
 			}
 		}
 		if (connection == null) {
-			this.registry.flushing().add(this.session);
+			this.session.registry().flushing().add(this.session);
 			return;
 		}
-		this.worker.execute(() -> {
+		this.session.threads().worker().execute(() -> {
 			try {
 				connection.close(status.code(), status.reason());
 			}
