@@ -56,6 +56,12 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 
 	private static final Log logger = LogFactory.getLog(TuttiHandshakeInterceptor.class);
 
+	private static final ThreadLocal<ServletRequestHeaders> HEADERS = ThreadLocal
+		.withInitial(ServletRequestHeaders::new);
+
+	/** What {@link #port} returns for an origin whose form is left to Spring. */
+	private static final int NOT_USUAL = -2;
+
 	private static final String PLAIN_TEXT = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8).toString();
 
 	private final Hub hub;
@@ -137,8 +143,7 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	 * Check the origin and run the hub's handshake handlers, straight on the servlet
 	 * request and response: a servlet that runs no other interceptor calls this without
 	 * Spring's request and response wrappers, an attribute map or an interceptor chain.
-	 * Spring's request wrapper is made only to check the origin of a request with an
-	 * {@code Origin} header.
+	 * The origin is checked as Spring's {@code WebUtils.isSameOrigin} checks it.
 	 * @param request the handshake request
 	 * @param response the response, which carries the refusal if the handshake is refused
 	 * @return the accepted upgrade, or {@code null} if the handshake was refused
@@ -146,8 +151,7 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	 */
 	@Nullable Upgrade handshake(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String origin = request.getHeader(HttpHeaders.ORIGIN);
-		if (origin != null && !WebUtils.isSameOrigin(new ServletServerHttpRequest(request))
-				&& this.origins.checkOrigin(origin) == null) {
+		if (origin != null && !isSameOrigin(request, origin) && this.origins.checkOrigin(origin) == null) {
 			refuse(request, response, this.hub.refuseOrigin(origin).result());
 			return null;
 		}
@@ -157,6 +161,101 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 			return null;
 		}
 		return upgrade;
+	}
+
+	/**
+	 * Whether an {@code Origin} header names the request's own scheme, host and port, as
+	 * Spring's {@link WebUtils#isSameOrigin} decides it for a servlet request. An origin
+	 * of the usual form, {@code scheme://host} with an optional port, is compared without
+	 * being parsed into a URI, which is what a browser sends with every handshake; any
+	 * other is left to Spring, and one that Spring cannot parse is not the request's own.
+	 * @param request the request
+	 * @param origin the value of its {@code Origin} header
+	 * @return whether the origin is the request's own
+	 */
+	static boolean isSameOrigin(HttpServletRequest request, String origin) {
+		int schemeEnd = origin.indexOf("://");
+		int hostStart = schemeEnd + 3;
+		int hostEnd = -1;
+		if (schemeEnd > 0 && hostStart < origin.length()) {
+			if (origin.charAt(hostStart) == '[') {
+				hostEnd = origin.indexOf(']', hostStart) + 1;
+			}
+			else {
+				int colon = origin.indexOf(':', hostStart);
+				hostEnd = (colon < 0) ? origin.length() : colon;
+			}
+		}
+		int port = (hostEnd > hostStart) ? port(origin, hostEnd) : NOT_USUAL;
+		if (port == NOT_USUAL || !isScheme(origin, schemeEnd) || !isHost(origin, hostStart, hostEnd)) {
+			try {
+				return WebUtils.isSameOrigin(new ServletServerHttpRequest(request));
+			}
+			catch (IllegalArgumentException | IllegalStateException ex) {
+				// Not a URL Spring can parse: not the request's own origin
+				return false;
+			}
+		}
+		String scheme = request.getScheme();
+		String host = request.getServerName();
+		return scheme.length() == schemeEnd && origin.regionMatches(true, 0, scheme, 0, schemeEnd)
+				&& host.length() == hostEnd - hostStart && origin.startsWith(host, hostStart)
+				&& defaultPort(scheme, request.getServerPort()) == defaultPort(scheme, port);
+	}
+
+	/**
+	 * Return the port after an origin's host: -1 if there is none, {@link #NOT_USUAL} if
+	 * what follows the host is not a colon and 1 to 5 digits.
+	 */
+	private static int port(String origin, int hostEnd) {
+		if (hostEnd == origin.length()) {
+			return -1;
+		}
+		int digits = origin.length() - hostEnd - 1;
+		if (origin.charAt(hostEnd) != ':' || digits < 1 || digits > 5) {
+			return NOT_USUAL;
+		}
+		int port = 0;
+		for (int i = hostEnd + 1; i < origin.length(); i++) {
+			char c = origin.charAt(i);
+			if (c < '0' || c > '9') {
+				return NOT_USUAL;
+			}
+			port = 10 * port + (c - '0');
+		}
+		return port;
+	}
+
+	private static boolean isScheme(String origin, int end) {
+		for (int i = 0; i < end; i++) {
+			char c = origin.charAt(i);
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-'
+					|| c == '.')) {
+				return false;
+			}
+		}
+		return end > 0;
+	}
+
+	private static boolean isHost(String origin, int start, int end) {
+		for (int i = start; i < end; i++) {
+			char c = origin.charAt(i);
+			if (c <= ' ' || c >= 0x7F || c == '/' || c == '?' || c == '#' || c == '@' || c == '%' || c == '\\') {
+				return false;
+			}
+		}
+		return end > start;
+	}
+
+	private static int defaultPort(String scheme, int port) {
+		if (port != -1) {
+			return port;
+		}
+		return switch (scheme) {
+			case "http", "ws" -> 80;
+			case "https", "wss" -> 443;
+			default -> -1;
+		};
 	}
 
 	/**
@@ -189,8 +288,16 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 		StringBuffer url = request.getRequestURL();
 		String query = request.getQueryString();
 		String uri = (query != null) ? url.append('?').append(query).toString() : url.toString();
-		return new HandshakeRequest(uri, new ServletRequestHeaders(request), request.getUserPrincipal(),
-				request.getRemoteHost(), request.getRemotePort());
+		// The hub copies the headers at once, so one view per thread serves every request
+		ServletRequestHeaders headers = HEADERS.get();
+		headers.request = request;
+		try {
+			return new HandshakeRequest(uri, headers, request.getUserPrincipal(), request.getRemoteHost(),
+					request.getRemotePort());
+		}
+		finally {
+			headers.request = null;
+		}
 	}
 
 	private @Nullable Upgrade upgrade(ServerHttpRequest request) {
@@ -216,23 +323,24 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 	 * {@code size} without reading their values; other map operations read them again.
 	 * {@code forEach} hands a header with one value to the action as a list it reuses for
 	 * the next such header, which suits {@link HandshakeRequest}: it copies the values
-	 * out at once.
+	 * out at once. One view per thread, pointed at each request in turn while its
+	 * {@link HandshakeRequest} is made.
 	 */
 	private static final class ServletRequestHeaders extends AbstractMap<String, List<String>> {
 
-		private final HttpServletRequest request;
+		/** The request whose headers this view shows, while the hub copies them. */
+		private @Nullable HttpServletRequest request;
 
-		ServletRequestHeaders(HttpServletRequest request) {
-			this.request = request;
-		}
+		private final OneValue one = new OneValue();
 
 		@Override
 		public void forEach(BiConsumer<? super String, ? super List<String>> action) {
-			Enumeration<String> names = this.request.getHeaderNames();
-			OneValue one = new OneValue();
+			HttpServletRequest request = request();
+			Enumeration<String> names = request.getHeaderNames();
+			OneValue one = this.one;
 			while (names.hasMoreElements()) {
 				String name = names.nextElement();
-				Enumeration<String> values = this.request.getHeaders(name);
+				Enumeration<String> values = request.getHeaders(name);
 				if (!values.hasMoreElements()) {
 					continue;
 				}
@@ -249,17 +357,26 @@ public class TuttiHandshakeInterceptor implements HandshakeInterceptor {
 				}
 				action.accept(name, all);
 			}
+			one.value = "";
 		}
 
 		@Override
 		public int size() {
-			Enumeration<String> names = this.request.getHeaderNames();
+			Enumeration<String> names = request().getHeaderNames();
 			int size = 0;
 			while (names.hasMoreElements()) {
 				names.nextElement();
 				size++;
 			}
 			return size;
+		}
+
+		private HttpServletRequest request() {
+			HttpServletRequest request = this.request;
+			if (request == null) {
+				throw new IllegalStateException("The headers are read only while the handshake request is made");
+			}
+			return request;
 		}
 
 		@Override

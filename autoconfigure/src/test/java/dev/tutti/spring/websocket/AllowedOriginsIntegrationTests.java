@@ -73,6 +73,16 @@ class AllowedOriginsIntegrationTests {
 	}
 
 	@Test
+	void refusesAnOriginThatIsNoUrlWith403() throws IOException {
+		for (String origin : new String[] { "http://:" + this.port, "http://localhost:", "null" }) {
+			try (RawWebSocketClient refused = RawWebSocketClient.connect(this.port, "/ws", Map.of("Origin", origin),
+					0)) {
+				assertThat(refused.status()).as(origin).isEqualTo(403);
+			}
+		}
+	}
+
+	@Test
 	void acceptsAHandshakeWithoutAnOrigin() throws IOException {
 		// The JDK's client sends no Origin header, as command-line tools and servers
 		try (TuttiTestClient client = TuttiTestClient.connect(URI.create("ws://localhost:" + this.port + "/ws"))) {

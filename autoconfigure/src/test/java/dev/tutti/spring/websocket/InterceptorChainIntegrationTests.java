@@ -46,7 +46,8 @@ class InterceptorChainIntegrationTests extends AbstractIntegrationTests {
 		WebSocketHttpRequestHandler handler = (WebSocketHttpRequestHandler) ((SimpleUrlHandlerMapping) this.handlerMapping)
 			.getUrlMap()
 			.get("/shout");
-		List<HandshakeInterceptor> original = handler.getHandshakeInterceptors();
+		// A copy: the handler's own list is emptied and refilled when it is set
+		List<HandshakeInterceptor> original = List.copyOf(handler.getHandshakeInterceptors());
 		Gate gate = new Gate();
 		List<HandshakeInterceptor> chain = new ArrayList<>(original);
 		chain.add(0, gate);
