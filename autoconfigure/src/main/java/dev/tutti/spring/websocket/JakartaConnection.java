@@ -68,6 +68,12 @@ final class JakartaConnection implements Connection {
 	/** Whether a write through Tomcat's frame writer failed, perhaps inside a frame. */
 	private volatile boolean writeFailed;
 
+	/**
+	 * Whether a write through Tomcat's frame writer is in progress: a close then cannot
+	 * wait for the client's close frame, since the write may be stalled for good.
+	 */
+	private volatile boolean writing;
+
 	/** The largest payload whose frame fits the container's frame buffer. */
 	private final int batchLimit;
 
@@ -168,7 +174,9 @@ final class JakartaConnection implements Connection {
 		CloseReason closeReason = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
 		try {
 			TomcatFrames frames = this.frames;
-			if (frames != null && this.writeFailed) {
+			// A write that failed or is still stalled (the hub closes for a write timeout
+			// before the write itself times out) leaves no way to finish the handshake
+			if (frames != null && (this.writeFailed || this.writing)) {
 				frames.closeAfterFailedWrite(this.nativeSession, closeReason);
 			}
 			else {
@@ -208,12 +216,16 @@ final class JakartaConnection implements Connection {
 		if (pending == null || frames == null || endpoint == null) {
 			return;
 		}
+		this.writing = true;
 		try {
 			frames.write(endpoint, pending, this.writeTimeoutMillis);
 		}
 		catch (IOException | RuntimeException | Error ex) {
 			this.writeFailed = true;
 			throw ex;
+		}
+		finally {
+			this.writing = false;
 		}
 	}
 
