@@ -13,6 +13,8 @@
 #   ./run.sh idle-large idle memory and opening time of about 20,000 connections
 #   ./run.sh slow-consumer  broadcasts to SLOW_CLIENTS clients with and without one that has
 #                       stopped reading (Tutti only), and how the server ended that one
+#   ./run.sh connection-cost  what a warm connection costs the Tutti server, by whose code spent it:
+#                       every allocation recorded, and CPU sampled (needs gcc and jcmd)
 #   ./run.sh churn-heap CHURN_HEAP_CONNECTIONS connections opened and closed, a third abruptly
 #                       (TCP reset): sessions and room entries left, heap before and after
 #   ./run.sh dead-peer  time to notice silent and reset peers (Tutti only)
@@ -101,6 +103,12 @@ CHURN_CYCLES=${CHURN_CYCLES:-25}
 CHURN_ABRUPT=${CHURN_ABRUPT:-0}
 CHURN_ROUNDS=${CHURN_ROUNDS:-3}
 CHURN_ACCEPT_COUNT=${CHURN_ACCEPT_COUNT:-1000}
+COST_WARMUP=${COST_WARMUP:-12000}
+COST_ALLOC_CYCLES=${COST_ALLOC_CYCLES:-25}
+COST_CPU_CYCLES=${COST_CPU_CYCLES:-250}
+COST_CPU_INTERVAL_US=${COST_CPU_INTERVAL_US:-200}
+ASYNC_PROFILER_VERSION=${ASYNC_PROFILER_VERSION:-4.2}
+COST_BROWSER_HEADERS=${COST_BROWSER_HEADERS:-false}
 CLUSTER_CLIENTS=${CLUSTER_CLIENTS:-1000}
 CLUSTER_RATE=${CLUSTER_RATE:-1000}
 CLUSTER_SECONDS=${CLUSTER_SECONDS:-10}
@@ -143,8 +151,8 @@ EXTRA_JVM=()
 EXTRA_SPRING=()
 
 case "$MODE" in
-	default | all | shootout | large | memory | churn | storm | idle | idle-large | slow-consumer | churn-heap | dead-peer | cluster | jmh) ;;
-	*) echo "Usage: $0 [shootout|large|memory|churn|storm|idle|idle-large|slow-consumer|churn-heap|dead-peer|cluster|jmh|all]" >&2; exit 2 ;;
+	default | all | shootout | large | memory | churn | connection-cost | storm | idle | idle-large | slow-consumer | churn-heap | dead-peer | cluster | jmh) ;;
+	*) echo "Usage: $0 [shootout|large|memory|churn|connection-cost|storm|idle|idle-large|slow-consumer|churn-heap|dead-peer|cluster|jmh|all]" >&2; exit 2 ;;
 esac
 
 # Each client is a file descriptor on both sides: 3,000 clients need more than the usual 1,024.
@@ -534,6 +542,88 @@ churn() {
 	fi
 }
 
+# What a warm connection costs the Tutti server, by whose code spent it (Tutti, Spring, Tomcat,
+# the JDK, the JVM), each stack going to its innermost frame outside the JDK. Two servers, each
+# warmed up with COST_WARMUP connections of churn in batches of CHURN_BATCH, with an accept queue
+# of CHURN_ACCEPT_COUNT: the first runs with
+# the allocation recorder (src/main/c, built here with gcc), which records every allocation
+# during COST_ALLOC_CYCLES more cycles; the second is sampled by async-profiler (from Maven
+# Central, ASYNC_PROFILER_VERSION) every COST_CPU_INTERVAL_US µs of CPU during COST_CPU_CYCLES
+# cycles. Allocation counts are exact; the CPU split is a sample, and scheduled tasks (the
+# heartbeat) are reported apart, since they run whether connections come or not. With
+# COST_BROWSER_HEADERS=true every handshake carries the headers Chromium sends, an Origin among them.
+connection_cost() {
+	local tools=$PWD/target/profiling port=$PORT
+	profiling_tools "$tools"
+	local recorder=$tools/liballocation-recorder.so profiler=$tools/libasyncProfiler.so
+	local out
+	out=$(cd "$OUT" && pwd)
+	EXTRA_SPRING=(--server.tomcat.accept-count="$CHURN_ACCEPT_COUNT")
+	echo "== connection-cost: allocations ($(uptime | sed 's/.*load/load/'))"
+	EXTRA_JVM=("-agentpath:$recorder=armed")
+	start_server tutti-cost-alloc tutti "$port"
+	EXTRA_JVM=()
+	cost_churn "$port" "$COST_WARMUP" 1 >"$OUT/cost-alloc-warmup.txt"
+	agent "$recorder" start
+	cost_churn "$port" 0 "$COST_ALLOC_CYCLES" | tee "$OUT/cost-alloc.txt"
+	agent "$recorder" "stop=$out/allocations.collapsed"
+	stop_server
+	port=$((port + 1))
+	echo "== connection-cost: CPU ($(uptime | sed 's/.*load/load/'))"
+	start_server tutti-cost-cpu tutti "$port"
+	cost_churn "$port" "$COST_WARMUP" 1 >"$OUT/cost-cpu-warmup.txt"
+	agent "$profiler" "start,event=cpu,interval=${COST_CPU_INTERVAL_US}us"
+	cost_churn "$port" 0 "$COST_CPU_CYCLES" | tee "$OUT/cost-cpu.txt"
+	agent "$profiler" "stop,file=$out/cpu.collapsed,collapsed"
+	stop_server
+	EXTRA_SPRING=()
+	java -cp "$CLASSES" dev.tutti.benchmarks.profile.ConnectionCost \
+		--allocations="$OUT/allocations.collapsed" --alloc-connections="$(churn_connections "$OUT/cost-alloc.txt")" \
+		--cpu="$OUT/cpu.collapsed" --cpu-connections="$(churn_connections "$OUT/cost-cpu.txt")" \
+		--cpu-interval-us="$COST_CPU_INTERVAL_US" | tee "$OUT/connection-cost.txt"
+}
+
+# profiling_tools DIR: build the allocation recorder and fetch async-profiler's agent into DIR
+profiling_tools() {
+	local dir=$1 java_home arch
+	mkdir -p "$dir"
+	if [[ ! -f $dir/liballocation-recorder.so || src/main/c/allocation-recorder.c -nt $dir/liballocation-recorder.so ]]; then
+		java_home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+		gcc -O2 -shared -fPIC -Wall -I"$java_home/include" -I"$java_home/include/linux" \
+			-o "$dir/liballocation-recorder.so" src/main/c/allocation-recorder.c -lpthread
+	fi
+	if [[ ! -f $dir/libasyncProfiler.so ]]; then
+		arch=linux-x64
+		[[ $(uname -m) == aarch64 ]] && arch=linux-arm64
+		(cd .. && ./mvnw -q -B -N dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
+			-DoutputDirectory="$dir")
+		(cd "$dir" && jar xf "async-profiler-$ASYNC_PROFILER_VERSION.jar" "$arch/libasyncProfiler.so" &&
+			mv "$arch/libasyncProfiler.so" . && rmdir "$arch")
+	fi
+}
+
+# agent LIBRARY OPTIONS: load a JVMTI agent into the server, or give the loaded one a command
+agent() {
+	local reply
+	reply=$(jcmd "$SERVER_PID" "JVMTI.agent_load $1 \"$2\"")
+	if ! grep -q "return code: 0" <<<"$reply"; then
+		echo "Loading $1 with '$2' failed: $reply" >&2
+		exit 1
+	fi
+}
+
+# cost_churn PORT WARMUP CYCLES: churn against the server, one cold cycle, WARMUP connections, CYCLES cycles
+cost_churn() {
+	load --mode=churn --port="$1" --label=tutti --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
+		--batch="$CHURN_BATCH" --cold-cycles=1 --warmup-connections="$2" --cycles="$3" \
+		--browser-headers="$COST_BROWSER_HEADERS"
+}
+
+# churn_connections FILE: the connections the CHURN lines of FILE opened, in all
+churn_connections() {
+	awk '/^CHURN/ { for (i = 1; i <= NF; i++) if (sub(/^connections=/, "", $i)) n += $i } END { print n }' "$1"
+}
+
 churn_table() {
 	printf '%5s %-18s %5s %11s %11s %8s %6s %8s %8s %10s %7s %6s %8s %8s\n' round server phase 'cpu µs/conn' \
 		conn/cpu-s conn/s 'cpu %' 'hs p50' 'hs p99' writes/conn conns failed unclosed 'SYN drops'
@@ -876,6 +966,7 @@ case "$MODE" in
 	large) large ;;
 	memory) memory ;;
 	churn) churn ;;
+	connection-cost) connection_cost ;;
 	storm) storm ;;
 	idle) idle ;;
 	idle-large) idle_large ;;

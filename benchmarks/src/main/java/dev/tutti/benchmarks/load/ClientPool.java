@@ -46,6 +46,9 @@ final class ClientPool implements AutoCloseable {
 
 	private final String path;
 
+	/** Headers each handshake sends besides the WebSocket ones, each ending in CRLF. */
+	private String extraHeaders = "";
+
 	private final List<InetAddress> sources;
 
 	private final Selector selector;
@@ -87,6 +90,21 @@ final class ClientPool implements AutoCloseable {
 		this.path = path;
 		this.sources = List.copyOf(sources);
 		this.selector = Selector.open();
+	}
+
+	/**
+	 * Send the headers Chromium sends with a WebSocket handshake from a page of the
+	 * server's own origin, besides the WebSocket ones, in every handshake from now on: an
+	 * {@code Origin}, a user agent, the languages, compression and caching it accepts,
+	 * and an offer of {@code permessage-deflate}.
+	 */
+	void browserHeaders() {
+		String origin = "http://" + this.address.getHostString() + ":" + this.address.getPort();
+		this.extraHeaders = "Pragma: no-cache\r\nCache-Control: no-cache\r\n"
+				+ "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+				+ "Chrome/156.0.0.0 Safari/537.36\r\nOrigin: " + origin + "\r\n"
+				+ "Accept-Encoding: gzip, deflate, br, zstd\r\nAccept-Language: en-GB,en;q=0.9\r\n"
+				+ "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
 	}
 
 	/**
@@ -373,7 +391,7 @@ final class ClientPool implements AutoCloseable {
 		this.pending++;
 		String request = "GET " + this.path + " HTTP/1.1\r\n" + "Host: " + this.address.getHostString() + ":"
 				+ this.address.getPort() + "\r\n" + "Upgrade: websocket\r\n" + "Connection: Upgrade\r\n"
-				+ "Sec-WebSocket-Key: " + key + "\r\n" + "Sec-WebSocket-Version: 13\r\n\r\n";
+				+ this.extraHeaders + "Sec-WebSocket-Key: " + key + "\r\n" + "Sec-WebSocket-Version: 13\r\n\r\n";
 		client.out.add(ByteBuffer.wrap(utf8(request)));
 		try {
 			if (!this.sources.isEmpty()) {

@@ -75,7 +75,8 @@ import org.jspecify.annotations.Nullable;
  * (idle mode, 3), {@code warm} (idle and storm modes, true), {@code batch} (churn, 200),
  * {@code cold-cycles} (churn, 5), {@code warmup-connections} (churn, 5000),
  * {@code cycles} (churn, 25), {@code abrupt-fraction} (churn, 0; the share of connections
- * closed without a close frame).
+ * closed without a close frame), {@code browser-headers} (false; send the headers a
+ * browser sends with every handshake, among them an {@code Origin} of the server's own).
  */
 public final class LoadGenerator {
 
@@ -130,6 +131,9 @@ public final class LoadGenerator {
 			return;
 		}
 		try (ClientPool pool = new ClientPool(generator.address, generator.option("path", "/ws"), generator.sources)) {
+			if (Boolean.parseBoolean(generator.option("browser-headers", "false"))) {
+				pool.browserHeaders();
+			}
 			switch (mode) {
 				case "broadcast" -> generator.broadcastSteps(pool);
 				case "idle" -> generator.idleConnections(pool);
