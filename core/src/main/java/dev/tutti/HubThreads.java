@@ -40,7 +40,11 @@ final class HubThreads {
 
 	private final WriterPool writers;
 
-	private @Nullable ScheduledThreadPoolExecutor scheduler;
+	/**
+	 * The heartbeat's scheduler, once started: volatile, so that the registrations after
+	 * the first see it without taking this object's lock.
+	 */
+	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
 	private boolean shutdown;
 
@@ -65,13 +69,20 @@ final class HubThreads {
 	}
 
 	/**
-	 * Start the heartbeat, unless it runs already or the threads are shut down.
+	 * Start the heartbeat, unless it runs already or the threads are shut down. Called at
+	 * every registration: once the heartbeat runs, it takes no lock.
 	 * @param tick the heartbeat's tick
 	 * @param tickNanos the interval between ticks
 	 */
+	void startHeartbeat(Runnable tick, long tickNanos) {
+		if (this.scheduler == null) {
+			start(tick, tickNanos);
+		}
+	}
+
 	// Both tasks run until shutdown() and catch their own failures; nothing waits on them
 	@SuppressWarnings("FutureReturnValueIgnored")
-	synchronized void startHeartbeat(Runnable tick, long tickNanos) {
+	private synchronized void start(Runnable tick, long tickNanos) {
 		if (this.scheduler != null || this.shutdown) {
 			return;
 		}
@@ -89,8 +100,9 @@ final class HubThreads {
 	 */
 	synchronized void shutdown() {
 		this.shutdown = true;
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
+		ScheduledThreadPoolExecutor scheduler = this.scheduler;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
 		}
 		this.worker.shutdown();
 		this.writers.shutdown();
