@@ -44,10 +44,12 @@ public final class ConnectionCost {
 			StackProfile profile = read(allocations, true);
 			double connections = Double.parseDouble(required(options, "alloc-connections"));
 			System.out.println(String.format(Locale.ROOT,
-					"ALLOC connections=%.0f total_b=%.0f tutti_b=%.0f spring_b=%.0f tomcat_b=%.0f jdk_b=%.0f "
-							+ "benchmark_b=%.0f other_b=%.0f with_tutti_frame_b=%.0f",
+					"ALLOC connections=%.0f total_b=%.0f tutti_b=%.0f tutti_core_b=%.0f tutti_spring_b=%.0f "
+							+ "spring_b=%.0f tomcat_b=%.0f jdk_b=%.0f benchmark_b=%.0f other_b=%.0f "
+							+ "with_tutti_frame_b=%.0f",
 					connections, profile.total() / connections, per(profile, StackProfile.Owner.TUTTI, connections),
-					per(profile, StackProfile.Owner.SPRING, connections),
+					(profile.of(StackProfile.Owner.TUTTI) - profile.tuttiAutoconfigure()) / connections,
+					profile.tuttiAutoconfigure() / connections, per(profile, StackProfile.Owner.SPRING, connections),
 					per(profile, StackProfile.Owner.TOMCAT, connections),
 					per(profile, StackProfile.Owner.JDK, connections),
 					per(profile, StackProfile.Owner.BENCHMARK, connections),
@@ -65,13 +67,14 @@ public final class ConnectionCost {
 			long connectionPath = tutti - profile.tuttiScheduled() - profile.tuttiInKernel();
 			System.out.println(String.format(Locale.ROOT,
 					"CPU connections=%.0f samples=%d total_us=%.2f tutti_us=%.2f tutti_connection_us=%.2f "
-							+ "tutti_scheduled_us=%.2f tutti_kernel_us=%.2f spring_us=%.2f tomcat_us=%.2f "
-							+ "jdk_us=%.2f native_us=%.2f benchmark_us=%.2f with_tutti_frame_us=%.2f",
+							+ "tutti_spring_us=%.2f tutti_scheduled_us=%.2f tutti_kernel_us=%.2f spring_us=%.2f "
+							+ "tomcat_us=%.2f jdk_us=%.2f native_us=%.2f benchmark_us=%.2f with_tutti_frame_us=%.2f",
 					connections, profile.total(), profile.total() * micros, tutti * micros, connectionPath * micros,
-					profile.tuttiScheduled() * micros, profile.tuttiInKernel() * micros,
-					profile.of(StackProfile.Owner.SPRING) * micros, profile.of(StackProfile.Owner.TOMCAT) * micros,
-					profile.of(StackProfile.Owner.JDK) * micros, profile.of(StackProfile.Owner.NATIVE) * micros,
-					profile.of(StackProfile.Owner.BENCHMARK) * micros, profile.underTutti() * micros));
+					profile.tuttiAutoconfigure() * micros, profile.tuttiScheduled() * micros,
+					profile.tuttiInKernel() * micros, profile.of(StackProfile.Owner.SPRING) * micros,
+					profile.of(StackProfile.Owner.TOMCAT) * micros, profile.of(StackProfile.Owner.JDK) * micros,
+					profile.of(StackProfile.Owner.NATIVE) * micros, profile.of(StackProfile.Owner.BENCHMARK) * micros,
+					profile.underTutti() * micros));
 			profile.tuttiSites(top)
 				.forEach((site) -> System.out
 					.println(String.format(Locale.ROOT, "  %6.3f us  %s", site.getValue() * micros, site.getKey())));

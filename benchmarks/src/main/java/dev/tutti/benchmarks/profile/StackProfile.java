@@ -26,6 +26,11 @@ public final class StackProfile {
 	/** A stack run by a scheduled task, such as the hub's heartbeat. */
 	static final String SCHEDULED_TASK = "java/util/concurrent/ScheduledThreadPoolExecutor$ScheduledFutureTask.run";
 
+	/**
+	 * The package of Tutti's Spring Boot module: the transport and the protocol engine.
+	 */
+	static final String AUTOCONFIGURE_PACKAGE = "dev/tutti/spring/";
+
 	private static final String[] JDK_PACKAGES = { "java/", "javax/", "jdk/", "sun/", "com/sun/" };
 
 	private final boolean allocations;
@@ -39,6 +44,8 @@ public final class StackProfile {
 	private long scheduled;
 
 	private long underTutti;
+
+	private long tuttiAutoconfigure;
 
 	private final Map<String, Long> tuttiSites = new HashMap<>();
 
@@ -105,6 +112,9 @@ public final class StackProfile {
 		if (category == Owner.TUTTI && frames.contains(SCHEDULED_TASK)) {
 			this.scheduled += amount;
 		}
+		if (category == Owner.TUTTI && owner != null && owner.startsWith(AUTOCONFIGURE_PACKAGE)) {
+			this.tuttiAutoconfigure += amount;
+		}
 		if (tutti) {
 			this.underTutti += amount;
 		}
@@ -146,6 +156,16 @@ public final class StackProfile {
 	 */
 	public long tuttiScheduled() {
 		return this.scheduled;
+	}
+
+	/**
+	 * Return the amount of Tutti's stacks owned by its Spring Boot module
+	 * ({@code dev.tutti.spring}: the servlet, the transport and the protocol engine)
+	 * rather than by the core.
+	 * @return the amount
+	 */
+	public long tuttiAutoconfigure() {
+		return this.tuttiAutoconfigure;
 	}
 
 	/**

@@ -47,6 +47,7 @@ class StackProfileTests {
 		assertThat(profile.of(StackProfile.Owner.TUTTI)).isEqualTo(17);
 		assertThat(profile.tuttiInKernel()).isEqualTo(4);
 		assertThat(profile.tuttiScheduled()).isEqualTo(3);
+		assertThat(profile.tuttiAutoconfigure()).isEqualTo(14);
 		assertThat(profile.of(StackProfile.Owner.NATIVE)).isEqualTo(7);
 		assertThat(profile.of(StackProfile.Owner.JDK)).isEqualTo(2);
 		assertThat(profile.tuttiSites(5)).extracting(Map.Entry::getKey)
