@@ -149,7 +149,7 @@ final class FrameReader {
 	private int readHeader(byte[] bytes, int position, int end) throws ProtocolError {
 		byte[] kept = this.header;
 		if (kept == null) {
-			int length = headerLength(bytes, position, end - position);
+			int length = Frames.maskedHeaderLength(bytes, position, end - position);
 			if (length > 0 && end - position >= length) {
 				return startFrame(bytes, position);
 			}
@@ -160,7 +160,7 @@ final class FrameReader {
 		}
 		while (position < end) {
 			kept[this.headerLength++] = bytes[position++];
-			int length = headerLength(kept, 0, this.headerLength);
+			int length = Frames.maskedHeaderLength(kept, 0, this.headerLength);
 			if (length > 0 && this.headerLength == length) {
 				this.header = null;
 				startFrame(kept, 0);
@@ -168,18 +168,6 @@ final class FrameReader {
 			}
 		}
 		return position;
-	}
-
-	/**
-	 * Return the length of the header starting at {@code position}, or 0 if fewer than
-	 * its first two bytes are available.
-	 */
-	private static int headerLength(byte[] bytes, int position, int available) {
-		if (available < 2) {
-			return 0;
-		}
-		int length = bytes[position + 1] & 0x7F;
-		return 2 + ((length == 126) ? 2 : (length == 127) ? 8 : 0) + 4;
 	}
 
 	/**
@@ -366,7 +354,7 @@ final class FrameReader {
 					throw new ProtocolError(1002, "Close frame with a 1-byte payload");
 				}
 				int code = (length == 0) ? 1000 : (((payload[offset] & 0xFF) << 8) | (payload[offset + 1] & 0xFF));
-				if (!isValidCloseCode(code)) {
+				if (!Frames.isValidCloseCode(code)) {
 					throw new ProtocolError(1002, "Invalid close code " + code);
 				}
 				String reason = "";
@@ -392,13 +380,6 @@ final class FrameReader {
 				sink.closeFrame(code, reason);
 			}
 		}
-	}
-
-	/**
-	 * Return whether a peer may send this close code: 1000-1003, 1007-1014 and 3000-4999.
-	 */
-	static boolean isValidCloseCode(int code) {
-		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
 	/**

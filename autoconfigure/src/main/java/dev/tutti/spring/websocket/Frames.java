@@ -56,6 +56,31 @@ final class Frames {
 	}
 
 	/**
+	 * Return the length of a client's (masked) frame header starting at {@code position},
+	 * or 0 if fewer than its first two bytes are available.
+	 * @param bytes the bytes read
+	 * @param position where the header starts
+	 * @param available how many bytes of it there are
+	 * @return the header's length with its mask, or 0
+	 */
+	static int maskedHeaderLength(byte[] bytes, int position, int available) {
+		if (available < 2) {
+			return 0;
+		}
+		int length = bytes[position + 1] & 0x7F;
+		return 2 + ((length == 126) ? 2 : (length == 127) ? 8 : 0) + 4;
+	}
+
+	/**
+	 * Return whether a peer may send this close code: 1000-1003, 1007-1014 and 3000-4999.
+	 * @param code the code
+	 * @return whether it is valid in a close frame
+	 */
+	static boolean isValidCloseCode(int code) {
+		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+	}
+
+	/**
 	 * Return the header of an unmasked, final frame.
 	 * @param opCode the frame's opcode
 	 * @param length the payload length
