@@ -104,6 +104,8 @@ CHURN_ABRUPT=${CHURN_ABRUPT:-0}
 CHURN_ROUNDS=${CHURN_ROUNDS:-3}
 CHURN_ACCEPT_COUNT=${CHURN_ACCEPT_COUNT:-1000}
 COST_WARMUP=${COST_WARMUP:-12000}
+COST_WARMUP_ROUNDS=${COST_WARMUP_ROUNDS:-12}
+COST_JIT_QUIET=${COST_JIT_QUIET:-20}
 COST_ALLOC_CYCLES=${COST_ALLOC_CYCLES:-25}
 COST_CPU_CYCLES=${COST_CPU_CYCLES:-250}
 COST_CPU_INTERVAL_US=${COST_CPU_INTERVAL_US:-200}
@@ -543,14 +545,18 @@ churn() {
 }
 
 # What a warm connection costs the Tutti server, by whose code spent it (Tutti, Spring, Tomcat,
-# the JDK, the JVM), each stack going to its innermost frame outside the JDK. Two servers, each
-# warmed up with COST_WARMUP connections of churn in batches of CHURN_BATCH, with an accept queue
-# of CHURN_ACCEPT_COUNT: the first runs with
-# the allocation recorder (src/main/c, built here with gcc), which records every allocation
-# during COST_ALLOC_CYCLES more cycles; the second is sampled by async-profiler (from Maven
-# Central, ASYNC_PROFILER_VERSION) every COST_CPU_INTERVAL_US µs of CPU during COST_CPU_CYCLES
-# cycles. Allocation counts are exact; the CPU split is a sample, and scheduled tasks (the
-# heartbeat) are reported apart, since they run whether connections come or not. With
+# the JDK, the JVM), each stack going to its innermost frame outside the JDK. Two servers, warmed
+# up with connections of churn in batches of CHURN_BATCH, with an accept queue of
+# CHURN_ACCEPT_COUNT. The first, warmed up with COST_WARMUP connections, runs with the allocation
+# recorder (src/main/c, built here with gcc), which records every
+# allocation during COST_ALLOC_CYCLES more cycles. The second is warmed up in rounds of
+# COST_WARMUP connections until a round leaves the JIT nearly idle (fewer than COST_JIT_QUIET
+# methods compiled; at most COST_WARMUP_ROUNDS rounds): on one CPU the JIT takes far more than
+# one round to compile the connection's path, which would otherwise be measured half compiled
+# (jit_compiler_us says how much compiling was left while it was sampled). It is then sampled by
+# async-profiler (from Maven Central, ASYNC_PROFILER_VERSION) every COST_CPU_INTERVAL_US µs of CPU
+# during COST_CPU_CYCLES cycles. Allocation counts are exact; the CPU split is a sample, and scheduled
+# tasks (the heartbeat) are reported apart, since they run whether connections come or not. With
 # COST_BROWSER_HEADERS=true every handshake carries the headers Chromium sends, an Origin among them.
 connection_cost() {
 	local tools=$PWD/target/profiling port=$PORT
@@ -571,7 +577,7 @@ connection_cost() {
 	port=$((port + 1))
 	echo "== connection-cost: CPU ($(uptime | sed 's/.*load/load/'))"
 	start_server tutti-cost-cpu tutti "$port"
-	cost_churn "$port" "$COST_WARMUP" 1 >"$OUT/cost-cpu-warmup.txt"
+	cost_warm_up "$port" >"$OUT/cost-cpu-warmup.txt"
 	agent "$profiler" "start,event=cpu,interval=${COST_CPU_INTERVAL_US}us"
 	cost_churn "$port" 0 "$COST_CPU_CYCLES" | tee "$OUT/cost-cpu.txt"
 	agent "$profiler" "stop,file=$out/cpu.collapsed,collapsed"
@@ -617,6 +623,25 @@ cost_churn() {
 	load --mode=churn --port="$1" --label=tutti --pid="$SERVER_PID" --source-addresses="$SOURCE_ADDRESSES" \
 		--batch="$CHURN_BATCH" --cold-cycles=1 --warmup-connections="$2" --cycles="$3" \
 		--browser-headers="$COST_BROWSER_HEADERS"
+}
+
+# cost_warm_up PORT: churn rounds of COST_WARMUP connections until the JIT is quiet: a round that
+# compiled fewer than COST_JIT_QUIET methods, or COST_WARMUP_ROUNDS rounds
+cost_warm_up() {
+	local round before after
+	for ((round = 1; round <= COST_WARMUP_ROUNDS; round++)); do
+		before=$(jit_compiles)
+		cost_churn "$1" "$COST_WARMUP" 1
+		after=$(jit_compiles)
+		echo "Warm-up round $round: $((after - before)) methods compiled"
+		((after - before < COST_JIT_QUIET)) && return
+	done
+	echo "The JIT still compiled $((after - before)) methods in the last warm-up round"
+}
+
+# jit_compiles: how many compilations the server's JIT has done
+jit_compiles() {
+	jcmd "$SERVER_PID" PerfCounter.print | awk -F= '$1 == "sun.ci.totalCompiles" { print $2 }'
 }
 
 # churn_connections FILE: the connections the CHURN lines of FILE opened, in all

@@ -68,13 +68,14 @@ public final class ConnectionCost {
 			System.out.println(String.format(Locale.ROOT,
 					"CPU connections=%.0f samples=%d total_us=%.2f tutti_us=%.2f tutti_connection_us=%.2f "
 							+ "tutti_spring_us=%.2f tutti_scheduled_us=%.2f tutti_kernel_us=%.2f spring_us=%.2f "
-							+ "tomcat_us=%.2f jdk_us=%.2f native_us=%.2f benchmark_us=%.2f with_tutti_frame_us=%.2f",
+							+ "tomcat_us=%.2f jdk_us=%.2f native_us=%.2f jit_compiler_us=%.2f benchmark_us=%.2f "
+							+ "with_tutti_frame_us=%.2f",
 					connections, profile.total(), profile.total() * micros, tutti * micros, connectionPath * micros,
 					profile.tuttiAutoconfigure() * micros, profile.tuttiScheduled() * micros,
 					profile.tuttiInKernel() * micros, profile.of(StackProfile.Owner.SPRING) * micros,
 					profile.of(StackProfile.Owner.TOMCAT) * micros, profile.of(StackProfile.Owner.JDK) * micros,
-					profile.of(StackProfile.Owner.NATIVE) * micros, profile.of(StackProfile.Owner.BENCHMARK) * micros,
-					profile.underTutti() * micros));
+					profile.of(StackProfile.Owner.NATIVE) * micros, profile.compiler() * micros,
+					profile.of(StackProfile.Owner.BENCHMARK) * micros, profile.underTutti() * micros));
 			profile.tuttiSites(top)
 				.forEach((site) -> System.out
 					.println(String.format(Locale.ROOT, "  %6.3f us  %s", site.getValue() * micros, site.getKey())));

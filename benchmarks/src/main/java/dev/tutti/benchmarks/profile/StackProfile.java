@@ -27,6 +27,11 @@ public final class StackProfile {
 	static final String SCHEDULED_TASK = "java/util/concurrent/ScheduledThreadPoolExecutor$ScheduledFutureTask.run";
 
 	/**
+	 * The frame of the JVM's compiler threads: a stack with it is the JIT compiling.
+	 */
+	static final String COMPILER_THREAD = "CompileBroker::compiler_thread_loop";
+
+	/**
 	 * The package of Tutti's Spring Boot module: the transport and the protocol engine.
 	 */
 	static final String AUTOCONFIGURE_PACKAGE = "dev/tutti/spring/";
@@ -42,6 +47,8 @@ public final class StackProfile {
 	private long kernel;
 
 	private long scheduled;
+
+	private long compiler;
 
 	private long underTutti;
 
@@ -115,6 +122,9 @@ public final class StackProfile {
 		if (category == Owner.TUTTI && owner != null && owner.startsWith(AUTOCONFIGURE_PACKAGE)) {
 			this.tuttiAutoconfigure += amount;
 		}
+		if (!this.allocations && frames.contains(COMPILER_THREAD)) {
+			this.compiler += amount;
+		}
 		if (tutti) {
 			this.underTutti += amount;
 		}
@@ -156,6 +166,15 @@ public final class StackProfile {
 	 */
 	public long tuttiScheduled() {
 		return this.scheduled;
+	}
+
+	/**
+	 * Return the amount of the JIT compiler's stacks (CPU profiles only): while it is
+	 * large, the code being measured is not compiled yet and runs slower than it will.
+	 * @return the amount
+	 */
+	public long compiler() {
+		return this.compiler;
 	}
 
 	/**

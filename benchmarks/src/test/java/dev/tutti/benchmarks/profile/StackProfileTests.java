@@ -42,13 +42,14 @@ class StackProfileTests {
 				WORKER + "dev/tutti/spring/websocket/SocketFrameWriter.write;sun/nio/ch/IOUtil.write;__libc_write;"
 						+ "tcp_sendmsg_[k] 4",
 				"java/lang/Thread.run;" + StackProfile.SCHEDULED_TASK + ";dev/tutti/Heartbeat.tick 3",
-				"[C2 CompilerThread0 tid=12];Compile::Compile 7",
+				"[C2 CompilerThread0 tid=12];" + StackProfile.COMPILER_THREAD + ";Compile::Compile 7",
 				"java/lang/Thread.run;AccessInternal::PostRuntimeDispatch<G1BarrierSet, 594020ul>::barrier 2")));
 		assertThat(profile.of(StackProfile.Owner.TUTTI)).isEqualTo(17);
 		assertThat(profile.tuttiInKernel()).isEqualTo(4);
 		assertThat(profile.tuttiScheduled()).isEqualTo(3);
 		assertThat(profile.tuttiAutoconfigure()).isEqualTo(14);
 		assertThat(profile.of(StackProfile.Owner.NATIVE)).isEqualTo(7);
+		assertThat(profile.compiler()).isEqualTo(7);
 		assertThat(profile.of(StackProfile.Owner.JDK)).isEqualTo(2);
 		assertThat(profile.tuttiSites(5)).extracting(Map.Entry::getKey)
 			.containsExactly("dev/tutti/spring/websocket/FrameReader.read",
