@@ -99,12 +99,16 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 	private volatile boolean closed;
 
 	/**
-	 * {@link #CONNECTING}, {@link #OPEN} or {@link #DISCONNECTED}, through
-	 * {@link #LIFECYCLE}.
+	 * {@link #CONNECTING} (as initialised: no store of it needed), {@link #OPEN} or
+	 * {@link #DISCONNECTED}, through {@link #LIFECYCLE}.
 	 */
-	private volatile int lifecycle = CONNECTING;
+	private volatile int lifecycle;
 
-	private volatile CloseStatus disconnectStatus = CloseStatus.NORMAL;
+	/**
+	 * The status the session disconnected with: written before {@link #lifecycle} becomes
+	 * {@link #DISCONNECTED}, read only after seeing it so.
+	 */
+	private @Nullable CloseStatus disconnectStatus;
 
 	private volatile boolean transportFailed;
 
@@ -344,7 +348,8 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.handlers.connected(this);
 		if (!LIFECYCLE.compareAndSet(this, CONNECTING, OPEN)) {
 			// Disconnected while the connect handlers ran
-			this.handlers.disconnected(this, this.disconnectStatus);
+			CloseStatus status = this.disconnectStatus;
+			this.handlers.disconnected(this, (status != null) ? status : CloseStatus.NORMAL);
 		}
 		return this;
 	}

@@ -43,9 +43,10 @@ final class SessionConnection {
 	private final long upgradeDeadline;
 
 	/**
-	 * {@link #PENDING}, {@link #OPENED} or {@link #ABANDONED}, through {@link #UPGRADE}.
+	 * {@link #PENDING} (as initialised: no store of it needed), {@link #OPENED} or
+	 * {@link #ABANDONED}, through {@link #UPGRADE}.
 	 */
-	private volatile int upgrade = PENDING;
+	private volatile int upgrade;
 
 	/** Created when someone waits for the termination, or completed empty. */
 	private @Nullable CompletableFuture<Void> terminated;
