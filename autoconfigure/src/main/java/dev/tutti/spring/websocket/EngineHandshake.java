@@ -35,6 +35,15 @@ final class EngineHandshake {
 	private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 		.getBytes(StandardCharsets.US_ASCII);
 
+	/** Which ASCII characters are in the base64 alphabet. */
+	private static final boolean[] IN_BASE64 = new boolean[128];
+
+	static {
+		for (byte c : BASE64) {
+			IN_BASE64[c] = true;
+		}
+	}
+
 	/** The length of a key: 16 bytes in base64, with two padding characters. */
 	private static final int KEY_LENGTH = 24;
 
@@ -70,24 +79,27 @@ final class EngineHandshake {
 	 * missing or invalid key or a {@code Connection} header without {@code upgrade}.
 	 * @param request a GET request with {@code Upgrade: websocket}
 	 * @param response its response
-	 * @return whether the handshake may go on
+	 * @return the request's {@code Sec-WebSocket-Key}, for {@link #upgrade}, or
+	 * {@code null} if the handshake was refused
 	 * @throws IOException if the answer cannot be written
 	 */
-	static boolean checkHandshake(HttpServletRequest request, HttpServletResponse response) throws IOException {
+	static @Nullable String checkHandshake(HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
 		if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
 			response.setHeader("Sec-WebSocket-Version", "13");
 			refuse(response, 426, "Unsupported WebSocket version: only 13 is supported");
-			return false;
+			return null;
 		}
 		if (!hasUpgradeToken(request.getHeaders("Connection"))) {
 			refuse(response, HttpServletResponse.SC_BAD_REQUEST, "The Connection header does not include upgrade");
-			return false;
+			return null;
 		}
-		if (!isValidKey(request.getHeader("Sec-WebSocket-Key"))) {
+		String key = request.getHeader("Sec-WebSocket-Key");
+		if (key == null || !isValidKey(key)) {
 			refuse(response, HttpServletResponse.SC_BAD_REQUEST, "Missing or invalid Sec-WebSocket-Key");
-			return false;
+			return null;
 		}
-		return true;
+		return key;
 	}
 
 	/**
@@ -95,17 +107,17 @@ final class EngineHandshake {
 	 * handshake registered.
 	 * @param request the request, checked by {@link #checkHandshake}
 	 * @param response its response
+	 * @param key the key {@link #checkHandshake} returned
 	 * @param upgrade the hub's upgrade of the session
 	 * @param writeTimeout the hub's write timeout
 	 * @throws IOException if the container fails the upgrade
 	 * @throws ServletException if the container fails the upgrade
 	 */
-	static void upgrade(HttpServletRequest request, HttpServletResponse response, Upgrade upgrade,
+	static void upgrade(HttpServletRequest request, HttpServletResponse response, String key, Upgrade upgrade,
 			Duration writeTimeout) throws IOException, ServletException {
-		String key = request.getHeader("Sec-WebSocket-Key");
 		response.setHeader("Upgrade", "websocket");
 		response.setHeader("Connection", "upgrade");
-		response.setHeader("Sec-WebSocket-Accept", accept((key != null) ? key : ""));
+		response.setHeader("Sec-WebSocket-Accept", accept(key));
 		TuttiUpgradeHandler handler = request.upgrade(TuttiUpgradeHandler.class);
 		handler.prepare(upgrade, writeTimeout, request.getLocalAddr(), request.getLocalPort());
 	}
@@ -151,15 +163,13 @@ final class EngineHandshake {
 	 * Whether a key is 16 bytes in base64: 22 characters of the base64 alphabet and two
 	 * padding characters, as the JDK's base64 decoder accepts them.
 	 */
-	private static boolean isValidKey(@Nullable String key) {
-		if (key == null || key.length() != KEY_LENGTH || key.charAt(22) != '=' || key.charAt(23) != '=') {
+	private static boolean isValidKey(String key) {
+		if (key.length() != KEY_LENGTH || key.charAt(22) != '=' || key.charAt(23) != '=') {
 			return false;
 		}
 		for (int i = 0; i < KEY_LENGTH - 2; i++) {
 			char c = key.charAt(i);
-			boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-					|| c == '/';
-			if (!base64) {
+			if (c >= 128 || !IN_BASE64[c]) {
 				return false;
 			}
 		}

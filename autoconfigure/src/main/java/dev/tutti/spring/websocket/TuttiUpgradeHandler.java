@@ -2,6 +2,8 @@ package dev.tutti.spring.websocket;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,21 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 
 	private static final int CLOSED = 2;
 
+	private static final VarHandle STATE;
+
+	private static final VarHandle REPORTED;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			STATE = lookup.findVarHandle(TuttiUpgradeHandler.class, "state", int.class);
+			REPORTED = lookup.findVarHandle(TuttiUpgradeHandler.class, "reported", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	/** The buffer each reading thread reads into; nothing of it outlives a read. */
 	private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal
 		.withInitial(() -> ByteBuffer.allocate(16 * 1024));
@@ -72,10 +89,14 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	/** The frames not yet written. Writer thread only. */
 	private final FrameBatch pending = new FrameBatch();
 
-	private volatile int state = OPEN;
+	/**
+	 * {@link #OPEN} (as initialised: no store of it needed), {@link #CLOSE_SENT} or
+	 * {@link #CLOSED}; transitions through {@link #STATE}.
+	 */
+	private volatile int state;
 
-	/** Whether the close was reported to the hub. Guarded by {@code this}. */
-	private boolean reported;
+	/** Whether the close was reported to the hub; set once, through {@link #REPORTED}. */
+	private volatile boolean reported;
 
 	/** When the connection ends if the client has not answered the close frame. */
 	private volatile long closeDeadline;
@@ -404,12 +425,8 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 		return false;
 	}
 
-	private synchronized boolean transition(int from, int to) {
-		if (this.state != from) {
-			return false;
-		}
-		this.state = to;
-		return true;
+	private boolean transition(int from, int to) {
+		return STATE.compareAndSet(this, from, to);
 	}
 
 	private void write(List<ByteBuffer> buffers) throws IOException {
@@ -428,14 +445,10 @@ public final class TuttiUpgradeHandler implements InternalHttpUpgradeHandler, Co
 	}
 
 	private void reportClosed(int code, String reason) {
-		ConnectionListener listener;
-		synchronized (this) {
-			if (this.reported) {
-				return;
-			}
-			this.reported = true;
-			listener = this.listener;
+		if (!REPORTED.compareAndSet(this, false, true)) {
+			return;
 		}
+		ConnectionListener listener = this.listener;
 		if (listener != null) {
 			listener.onClosed(code, reason);
 		}

@@ -139,13 +139,17 @@ public class TuttiWebSocketServlet extends HttpServlet {
 			response.getOutputStream().write("Can \"Upgrade\" only to \"WebSocket\".".getBytes(StandardCharsets.UTF_8));
 			return;
 		}
-		if (this.engine && !EngineHandshake.checkHandshake(request, response)) {
-			return;
+		String key = null;
+		if (this.engine) {
+			key = EngineHandshake.checkHandshake(request, response);
+			if (key == null) {
+				return;
+			}
 		}
 		List<HandshakeInterceptor> interceptors = this.handler.getHandshakeInterceptors();
 		if (interceptors.size() == 1 && interceptors.get(0) instanceof TuttiHandshakeInterceptor only
 				&& only.serves(this.hub)) {
-			serve(only, request, response);
+			serve(only, request, response, key);
 			return;
 		}
 		ServletServerHttpRequest serverRequest = new ServletServerHttpRequest(request);
@@ -162,7 +166,7 @@ public class TuttiWebSocketServlet extends HttpServlet {
 				throw new ServletException(
 						"The handshake interceptors of '" + this.path + "' do not include a TuttiHandshakeInterceptor");
 			}
-			upgrade(request, response, upgrade);
+			upgrade(request, response, key, upgrade);
 			chain.applyAfterHandshake(serverRequest, serverResponse, null);
 		}
 		catch (Exception ex) {
@@ -187,15 +191,15 @@ public class TuttiWebSocketServlet extends HttpServlet {
 	 * Serve a handshake whose only interceptor is Tutti's, without Spring's interceptor
 	 * chain: what the chain would do, with the same outcomes.
 	 */
-	private void serve(TuttiHandshakeInterceptor interceptor, HttpServletRequest request, HttpServletResponse response)
-			throws ServletException, IOException {
+	private void serve(TuttiHandshakeInterceptor interceptor, HttpServletRequest request, HttpServletResponse response,
+			@Nullable String key) throws ServletException, IOException {
 		Upgrade upgrade = interceptor.handshake(request, response);
 		if (upgrade == null) {
 			return;
 		}
 		boolean upgraded = false;
 		try {
-			upgrade(request, response, upgrade);
+			upgrade(request, response, key, upgrade);
 			upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
 		}
 		finally {
@@ -205,10 +209,14 @@ public class TuttiWebSocketServlet extends HttpServlet {
 		}
 	}
 
-	private void upgrade(HttpServletRequest request, HttpServletResponse response, Upgrade upgrade)
-			throws ServletException, IOException {
-		if (this.engine) {
-			EngineHandshake.upgrade(request, response, upgrade, this.hub.config().writeTimeout());
+	/**
+	 * Upgrade the request: to Tutti's protocol engine with the key it checked, or through
+	 * the container's {@link ServerContainer} ({@code key} {@code null}).
+	 */
+	private void upgrade(HttpServletRequest request, HttpServletResponse response, @Nullable String key,
+			Upgrade upgrade) throws ServletException, IOException {
+		if (key != null) {
+			EngineHandshake.upgrade(request, response, key, upgrade, this.hub.config().writeTimeout());
 			return;
 		}
 		ServerContainer container = this.container;

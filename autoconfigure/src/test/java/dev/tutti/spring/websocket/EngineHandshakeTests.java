@@ -96,8 +96,12 @@ class EngineHandshakeTests {
 		given(request.getHeader("Sec-WebSocket-Key")).willReturn(key);
 		given(request.getHeaders("Connection")).willReturn(Collections.enumeration(List.of(connection)));
 		MockHttpServletResponse response = new MockHttpServletResponse();
-		boolean passed = EngineHandshake.checkHandshake(request, response);
+		String checked = EngineHandshake.checkHandshake(request, response);
+		boolean passed = checked != null;
 		assertThat(response.getStatus()).isEqualTo(passed ? 200 : 400);
+		if (passed) {
+			assertThat(checked).isEqualTo(key);
+		}
 		return passed;
 	}
 
