@@ -112,7 +112,7 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 
 	private volatile boolean transportFailed;
 
-	private volatile long lastSeen = System.nanoTime();
+	private volatile long lastSeen;
 
 	private final long openedAtMillis = System.currentTimeMillis();
 
@@ -129,10 +129,13 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.rateLimiter = (config.inboundMessagesPerSecond() > 0)
 				? new InboundRateLimiter(config.inboundMessagesPerSecond(), config.inboundBurst()) : null;
-		// An upgrade is given up after the pong timeout, the silence after which any
-		// session
-		// is: a busy container may take longer than the write timeout to open it
-		this.connection = new SessionConnection(this, config.pongTimeout().toNanos());
+		// One clock read for both, as a session is made per handshake. An upgrade is
+		// given
+		// up after the pong timeout, the silence after which any session is: a busy
+		// container may take longer than the write timeout to open it
+		long now = System.nanoTime();
+		this.lastSeen = now;
+		this.connection = new SessionConnection(this, now + config.pongTimeout().toNanos());
 	}
 
 	@Override

@@ -58,9 +58,15 @@ final class SessionConnection {
 	/** The close status of a session closed before its connection opened. */
 	private @Nullable CloseStatus closeWhenOpened;
 
-	SessionConnection(DefaultSession session, long upgradeTimeoutNanos) {
+	/**
+	 * Create the connection state of a session whose upgrade begins.
+	 * @param session the session
+	 * @param upgradeDeadline the {@link System#nanoTime()} after which an upgrade that
+	 * has not opened is given up
+	 */
+	SessionConnection(DefaultSession session, long upgradeDeadline) {
 		this.session = session;
-		this.upgradeDeadline = System.nanoTime() + upgradeTimeoutNanos;
+		this.upgradeDeadline = upgradeDeadline;
 	}
 
 	/**
