@@ -126,6 +126,20 @@ class TuttiHubMetricsTests {
 	}
 
 	@Test
+	void keepsEveryTotalOfASessionThatEnded() {
+		TestConnection ended = open();
+		ended.session().write("déjà");
+		ended.session().writeBinary(new byte[5]);
+		ended.listener().onClosed(1000, "");
+		assertThat(this.hub.size()).isZero();
+		assertThat(counter("tutti.messages.sent", "type", "text")).isEqualTo(1);
+		assertThat(counter("tutti.messages.sent.bytes", "type", "text")).isEqualTo(6);
+		assertThat(counter("tutti.messages.sent", "type", "binary")).isEqualTo(1);
+		assertThat(counter("tutti.messages.sent.bytes", "type", "binary")).isEqualTo(5);
+		assertThat(counter("tutti.writes")).isEqualTo(2);
+	}
+
+	@Test
 	void countsDropsByReasonAndTheQueuedMessages() {
 		TestConnection stalled = open().hold();
 		Session session = stalled.session();
