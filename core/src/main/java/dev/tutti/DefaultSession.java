@@ -129,10 +129,9 @@ final class DefaultSession implements Session, ConnectionListener, Upgrade {
 		this.writer = new SessionWriter(this, config, heartbeat);
 		this.rateLimiter = (config.inboundMessagesPerSecond() > 0)
 				? new InboundRateLimiter(config.inboundMessagesPerSecond(), config.inboundBurst()) : null;
-		// One clock read for both, as a session is made per handshake. An upgrade is
-		// given
-		// up after the pong timeout, the silence after which any session is: a busy
-		// container may take longer than the write timeout to open it
+		// One clock read for both: a session is made per handshake. An upgrade is
+		// given up after the pong timeout, the silence after which any session is:
+		// a busy container may take longer than the write timeout to open it
 		long now = System.nanoTime();
 		this.lastSeen = now;
 		this.connection = new SessionConnection(this, now + config.pongTimeout().toNanos());
