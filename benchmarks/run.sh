@@ -547,15 +547,15 @@ churn() {
 # What a warm connection costs the Tutti server, by whose code spent it (Tutti, Spring, Tomcat,
 # the JDK, the JVM), each stack going to its innermost frame outside the JDK. Two servers, warmed
 # up with connections of churn in batches of CHURN_BATCH, with an accept queue of
-# CHURN_ACCEPT_COUNT. The first, warmed up with COST_WARMUP connections, runs with the allocation
-# recorder (src/main/c, built here with gcc), which records every
-# allocation during COST_ALLOC_CYCLES more cycles. The second is warmed up in rounds of
-# COST_WARMUP connections until a round leaves the JIT nearly idle (fewer than COST_JIT_QUIET
-# methods compiled; at most COST_WARMUP_ROUNDS rounds): on one CPU the JIT takes far more than
-# one round to compile the connection's path, which would otherwise be measured half compiled
-# (jit_compiler_us says how much compiling was left while it was sampled). It is then sampled by
-# async-profiler (from Maven Central, ASYNC_PROFILER_VERSION) every COST_CPU_INTERVAL_US µs of CPU
-# during COST_CPU_CYCLES cycles. Allocation counts are exact; the CPU split is a sample, and scheduled
+# CHURN_ACCEPT_COUNT. The first, warmed up with COST_WARMUP connections, runs with the
+# allocation recorder (src/main/c, built here with gcc), which records every allocation during
+# COST_ALLOC_CYCLES more cycles. The second is warmed up in rounds of COST_WARMUP connections
+# until a round leaves the JIT nearly idle (fewer than COST_JIT_QUIET methods compiled; at most
+# COST_WARMUP_ROUNDS rounds): on one CPU the JIT takes far more than one round to compile the
+# connection's path, which would otherwise be measured half compiled (jit_compiler_us says how
+# much compiling was left while it was sampled). It is then sampled by async-profiler (from
+# Maven Central, ASYNC_PROFILER_VERSION) every COST_CPU_INTERVAL_US µs of CPU during
+# COST_CPU_CYCLES cycles. Allocation counts are exact; the CPU split is a sample, and scheduled
 # tasks (the heartbeat) are reported apart, since they run whether connections come or not. With
 # COST_BROWSER_HEADERS=true every handshake carries the headers Chromium sends, an Origin among them.
 connection_cost() {
