@@ -4,13 +4,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The rooms of one session, kept in step with the hub's {@link RoomIndex}: each change
  * updates both under this object's lock, so a join racing a leave or the session's
  * disconnect can never leave the session in the index but not in its own set. A session
- * makes its rooms on its first join; the set itself is created then too.
+ * makes its rooms on its first join.
  * <p>
  * Thread-safe.
  */
@@ -22,7 +20,7 @@ final class SessionRooms {
 	 */
 	static final SessionRooms LEFT = new SessionRooms(true);
 
-	private @Nullable Set<String> rooms;
+	private final Set<String> rooms;
 
 	private boolean left;
 
@@ -31,6 +29,7 @@ final class SessionRooms {
 	}
 
 	private SessionRooms(boolean left) {
+		this.rooms = left ? Set.of() : new HashSet<>(4);
 		this.left = left;
 	}
 
@@ -43,12 +42,7 @@ final class SessionRooms {
 		if (this.left) {
 			throw new SessionClosedException(session.id());
 		}
-		Set<String> rooms = this.rooms;
-		if (rooms == null) {
-			rooms = new HashSet<>(4);
-			this.rooms = rooms;
-		}
-		if (!rooms.add(room)) {
+		if (!this.rooms.add(room)) {
 			return false;
 		}
 		index.join(room, session);
@@ -60,7 +54,7 @@ final class SessionRooms {
 	 * @return whether the session was in the room
 	 */
 	synchronized boolean leave(DefaultSession session, RoomIndex index, String room) {
-		if (this.rooms == null || !this.rooms.remove(room)) {
+		if (this.left || !this.rooms.remove(room)) {
 			return false;
 		}
 		index.leave(room, session);
@@ -73,17 +67,17 @@ final class SessionRooms {
 	 */
 	synchronized List<String> leaveAll(DefaultSession session, RoomIndex index) {
 		this.left = true;
-		if (this.rooms == null) {
+		if (this.rooms.isEmpty()) {
 			return List.of();
 		}
 		List<String> rooms = List.copyOf(this.rooms);
 		rooms.forEach((room) -> index.leave(room, session));
-		this.rooms = null;
+		this.rooms.clear();
 		return rooms;
 	}
 
 	synchronized Set<String> snapshot() {
-		return (this.rooms != null) ? Set.copyOf(this.rooms) : Set.of();
+		return Set.copyOf(this.rooms);
 	}
 
 }
